@@ -1,0 +1,1 @@
+"""Care records: patients, visits, assessments (service functions over the store)."""

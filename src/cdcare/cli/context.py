@@ -1,0 +1,64 @@
+"""Per-invocation CLI state (language, settings) shared by the subcommand modules."""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from cdcare.config import Settings
+from cdcare.errors import N_, InputError
+from cdcare.i18n import normalize_lang
+
+_lang: ContextVar[str] = ContextVar("cdcare_cli_lang", default="en")
+
+
+def set_lang(lang: str | None) -> None:
+    """Set the language of this invocation's messages ('en' or 'ko')."""
+    _lang.set(normalize_lang(lang))
+
+
+def current_lang() -> str:
+    """The language of this invocation's messages."""
+    return _lang.get()
+
+
+def settings() -> Settings:
+    """Fresh settings from the environment (CLI invocations are short-lived)."""
+    return Settings()
+
+
+def engine() -> Engine:
+    """An engine for the configured database."""
+    from cdcare.store.db import make_engine
+
+    return make_engine(settings().effective_database_url)
+
+
+def read_json_arg(path: str) -> Any:
+    """Read JSON from a file path, or from standard input when ``path`` is '-'."""
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(N_("File not found: {path}"), path=path) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(N_("Cannot read {path}: {reason}"), path=path, reason=str(exc)) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            N_("{path} is not valid JSON (line {line}, column {col})"),
+            path=path if path != "-" else "stdin",
+            line=exc.lineno,
+            col=exc.colno,
+        ) from None
+
+
+def print_json(data: Any) -> None:
+    """Print ``data`` as pretty UTF-8 JSON on standard output."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    sys.stdout.flush()

@@ -1,0 +1,440 @@
+"""Shared model of a rating scale (items, scoring terms, bands, alerts) and its scoring engine.
+
+Every number comes from an instrument module's data. Each datum carries ``source`` (a tag of
+../shared/clinical-reference.md such as ``"S1"``, or ``"U"`` = unconfirmed) and ``verified``
+(``False`` whenever a [U] fact is involved; never hidden). Scores are dimensionless points of
+the instrument; for every instrument here a higher score means worse.
+
+Scoring rule, as data: a subscale is a sum of :class:`Term` values; a term is
+``factor × Π_groups Σ_items weight × value``. That covers plain sums, weighted items (TWSTRS
+duration ×2), weighted means (TWSTRS pain severity), products (Tsui A × B) and "one of two"
+items (``exclusive``: at most one item of the term may be non-zero).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from cdcare.errors import N_, ScaleError
+
+_U_TAG = re.compile(r"\bU\b")
+
+
+def span(lo: int, hi: int) -> tuple[int, ...]:
+    """The integers ``lo..hi`` inclusive (an item's allowed values)."""
+    return tuple(range(lo, hi + 1))
+
+
+def is_unconfirmed(source: str) -> bool:
+    """True if a source string cites [U] (unconfirmed), e.g. ``"U"`` or ``"S3+U"``."""
+    return bool(_U_TAG.search(source))
+
+
+@dataclass(frozen=True)
+class Item:
+    """One scored item: identified by ``code`` and a short neutral label (never the wording)."""
+
+    code: str
+    label_en: str
+    label_ko: str
+    values: tuple[int, ...]
+    subscale: str
+    source: str
+    verified: bool = True
+
+    def allowed_text(self) -> str:
+        """The allowed values as text: ``0–4`` for a run of integers, else ``1, 2``."""
+        v = self.values
+        if len(v) > 2 and v == span(v[0], v[-1]):
+            return f"{v[0]}–{v[-1]}"
+        return ", ".join(str(x) for x in v)
+
+
+@dataclass(frozen=True)
+class Term:
+    """``factor × Π_groups Σ_items weight × value``; ``exclusive``: ≤ 1 non-zero item."""
+
+    groups: tuple[tuple[str, ...], ...]
+    rule_en: str
+    source: str
+    verified: bool = True
+    factor: float = 1.0
+    weights: tuple[tuple[str, float], ...] = ()
+    exclusive: bool = False
+
+    @property
+    def items(self) -> tuple[str, ...]:
+        """Item codes used by this term, in order."""
+        return tuple(code for group in self.groups for code in group)
+
+    def weight(self, code: str) -> float:
+        """Weight of one item (default 1)."""
+        return dict(self.weights).get(code, 1.0)
+
+    def value(self, values: Mapping[str, float]) -> float:
+        """The term's points for complete item values."""
+        out = self.factor
+        for group in self.groups:
+            out *= sum(self.weight(c) * values[c] for c in group)
+        return out
+
+    def bounds(self, items: Mapping[str, Item]) -> tuple[float, float]:
+        """Lowest and highest points this term can take (all weights and values ≥ 0)."""
+        lo = hi = self.factor
+        for group in self.groups:
+            lows = [self.weight(c) * min(items[c].values) for c in group]
+            highs = [self.weight(c) * max(items[c].values) for c in group]
+            lo *= sum(lows)
+            hi *= max(highs) if self.exclusive else sum(highs)
+        return lo, hi
+
+
+@dataclass(frozen=True)
+class Subscale:
+    """A subscale: sum of terms; optionally rescaled to 0–100 and with a missing-item rule.
+
+    ``min_answered``: fraction of the subscale's items that must be answered; missing items are
+    then imputed with the mean of the answered ones (only where the instrument's manual gives
+    such a rule; ``missing_source`` cites it). ``None`` = every item is required.
+    """
+
+    code: str
+    label_en: str
+    label_ko: str
+    terms: tuple[Term, ...]
+    source: str
+    verified: bool = True
+    rescale_0_100: bool = False
+    published_max: float | None = None
+    min_answered: float | None = None
+    missing_source: str = ""
+
+    @property
+    def items(self) -> tuple[str, ...]:
+        """Item codes of this subscale, in order, without repeats."""
+        return tuple(dict.fromkeys(c for t in self.terms for c in t.items))
+
+    def raw_bounds(self, items: Mapping[str, Item]) -> tuple[float, float]:
+        """Lowest and highest raw points (before any 0–100 rescaling)."""
+        bounds = [t.bounds(items) for t in self.terms]
+        return sum(b[0] for b in bounds), sum(b[1] for b in bounds)
+
+    def bounds(self, items: Mapping[str, Item]) -> tuple[float, float]:
+        """Lowest and highest reported points."""
+        return (0.0, 100.0) if self.rescale_0_100 else self.raw_bounds(items)
+
+
+@dataclass(frozen=True)
+class Band:
+    """A severity band of the total: ``lo ≤ total ≤ hi`` (points)."""
+
+    lo: float
+    hi: float
+    code: str
+    label_en: str
+    label_ko: str
+
+
+@dataclass(frozen=True)
+class AlertRule:
+    """An alert raised when an answered item (or a subscale) is at least ``at_least`` points."""
+
+    code: str
+    target: str
+    on: Literal["item", "subscale"]
+    at_least: float
+    label_en: str
+    label_ko: str
+    source: str
+    verified: bool = True
+
+
+@dataclass(frozen=True)
+class Instrument:
+    """A rating instrument as data. ``total`` names the subscales summed (``None``: no total)."""
+
+    code: str
+    version: str
+    name_en: str
+    name_ko: str
+    source: str
+    items: tuple[Item, ...]
+    subscales: tuple[Subscale, ...]
+    total: tuple[str, ...] | None
+    total_published_max: float | None = None
+    total_source: str = ""
+    bands: tuple[Band, ...] = ()
+    bands_source: str = ""
+    alerts: tuple[AlertRule, ...] = ()
+    note_en: str = ""
+
+    @property
+    def item_map(self) -> dict[str, Item]:
+        """Item code → item."""
+        return {i.code: i for i in self.items}
+
+    def subscale(self, code: str) -> Subscale:
+        """The subscale named ``code`` (KeyError if absent)."""
+        return {s.code: s for s in self.subscales}[code]
+
+    def total_bounds(self) -> tuple[float, float] | None:
+        """Lowest and highest total points, or ``None`` if the instrument has no total."""
+        if self.total is None:
+            return None
+        im = self.item_map
+        bounds = [self.subscale(c).bounds(im) for c in self.total]
+        return sum(b[0] for b in bounds), sum(b[1] for b in bounds)
+
+    @property
+    def verified(self) -> bool:
+        """True only if no item, rule, band or alert rests on an unconfirmed [U] fact."""
+        parts: list[bool] = [i.verified for i in self.items]
+        for s in self.subscales:
+            parts.append(s.verified)
+            parts.append(s.min_answered is None or not is_unconfirmed(s.missing_source))
+            parts.extend(t.verified for t in s.terms)
+        parts.extend(a.verified for a in self.alerts)
+        if self.bands:
+            parts.append(not is_unconfirmed(self.bands_source))
+        return all(parts)
+
+    def describe(self) -> dict[str, Any]:
+        """A JSON-ready description: items, allowed values, labels, rules, sources, flags."""
+        im = self.item_map
+        total = self.total_bounds()
+        return {
+            "instrument": self.code,
+            "version": self.version,
+            "name": {"en": self.name_en, "ko": self.name_ko},
+            "source": self.source,
+            "verified": self.verified,
+            "note": self.note_en,
+            "items": [
+                {
+                    "code": i.code,
+                    "label": {"en": i.label_en, "ko": i.label_ko},
+                    "values": list(i.values),
+                    "subscale": i.subscale,
+                    "source": i.source,
+                    "verified": i.verified,
+                }
+                for i in self.items
+            ],
+            "subscales": [
+                {
+                    "code": s.code,
+                    "label": {"en": s.label_en, "ko": s.label_ko},
+                    "items": list(s.items),
+                    "range": list(s.bounds(im)),
+                    "published_max": s.published_max,
+                    "rescaled_0_100": s.rescale_0_100,
+                    "rules": [
+                        {"rule": t.rule_en, "source": t.source, "verified": t.verified}
+                        for t in s.terms
+                    ],
+                    "missing_rule": None
+                    if s.min_answered is None
+                    else {
+                        "min_answered_fraction": s.min_answered,
+                        "imputation": "mean of answered items of the subscale",
+                        "source": s.missing_source,
+                        "verified": not is_unconfirmed(s.missing_source),
+                    },
+                    "source": s.source,
+                    "verified": s.verified,
+                }
+                for s in self.subscales
+            ],
+            "total": None
+            if self.total is None or total is None
+            else {
+                "of": list(self.total),
+                "range": list(total),
+                "published_max": self.total_published_max,
+                "source": self.total_source,
+            },
+            "bands": [
+                {
+                    "range": [b.lo, b.hi],
+                    "code": b.code,
+                    "label": {"en": b.label_en, "ko": b.label_ko},
+                }
+                for b in self.bands
+            ],
+            "bands_source": self.bands_source or None,
+            "alerts": [
+                {
+                    "code": a.code,
+                    "when": f"{a.on} {a.target} >= {a.at_least:g}",
+                    "label": {"en": a.label_en, "ko": a.label_ko},
+                    "source": a.source,
+                    "verified": a.verified,
+                }
+                for a in self.alerts
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class ScoreResult:
+    """Scores of one answer set (points; rescaled subscales 0–100), rounded to 2 decimals.
+
+    ``imputed`` lists items filled in by the instrument's missing-item rule; ``verified`` is
+    the instrument's flag: False if any of its items or rules rests on an unconfirmed [U] fact.
+    """
+
+    instrument: str
+    version: str
+    subscores: dict[str, float]
+    total: float | None
+    band: str | None
+    alerts: list[str]
+    verified: bool
+    imputed: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict (the ``cdcare score`` output)."""
+        out: dict[str, Any] = {
+            "instrument": self.instrument,
+            "version": self.version,
+            "subscores": dict(self.subscores),
+            "total": self.total,
+        }
+        if self.band is not None:
+            out["band"] = self.band
+        out["alerts"] = list(self.alerts)
+        out["imputed"] = list(self.imputed)
+        out["verified"] = self.verified
+        return out
+
+
+def _number(inst: Instrument, item: Item, raw: object) -> int:
+    """Validate one answer: a JSON number equal to one of the item's allowed values."""
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        raise ScaleError(
+            N_("Item {item} of {instrument} must be a number, not {given}"),
+            item=item.code,
+            instrument=inst.code,
+            given=repr(raw),
+        )
+    if isinstance(raw, float) and not (math.isfinite(raw) and raw.is_integer()):
+        value: int | None = None
+    else:
+        value = int(raw)
+    if value is None or value not in item.values:
+        raise ScaleError(
+            N_("Item {item} of {instrument}: {value} is not allowed (allowed: {allowed})"),
+            item=item.code,
+            instrument=inst.code,
+            value=raw,
+            allowed=item.allowed_text(),
+        )
+    return value
+
+
+def _complete(inst: Instrument, given: dict[str, int]) -> tuple[dict[str, float], list[str]]:
+    """Fill missing items by the subscales' missing-item rules; refuse what no rule covers."""
+    values: dict[str, float] = dict(given)
+    imputed: list[str] = []
+    for sub in inst.subscales:
+        missing = [c for c in sub.items if c not in values]
+        if not missing or sub.min_answered is None:
+            continue
+        answered = [given[c] for c in sub.items if c in given]
+        needed = math.ceil(sub.min_answered * len(sub.items))
+        if len(answered) < needed:
+            raise ScaleError(
+                N_(
+                    "Item {item} of {instrument} is missing: subscale {subscale} has "
+                    "{answered} of {count} items answered, at least {needed} are required"
+                ),
+                item=missing[0],
+                instrument=inst.code,
+                subscale=sub.code,
+                answered=len(answered),
+                count=len(sub.items),
+                needed=needed,
+            )
+        mean = sum(answered) / len(answered)
+        for code in missing:
+            values[code] = mean
+            imputed.append(code)
+    for item in inst.items:
+        if item.code not in values:
+            raise ScaleError(
+                N_("Item {item} of {instrument} is missing (required)"),
+                item=item.code,
+                instrument=inst.code,
+            )
+    return values, imputed
+
+
+def score_answers(inst: Instrument, answers: object) -> ScoreResult:
+    """Score ``answers`` (item code → number; ``null`` = not answered) without mutating it.
+
+    Raises :class:`ScaleError` naming the item for an unknown item, a non-number, a value that
+    is not allowed, a missing required item, or two "one of" items both non-zero.
+    """
+    if not isinstance(answers, Mapping):
+        raise ScaleError(
+            N_("Answers for {instrument} must be a JSON object of item code to value"),
+            instrument=inst.code,
+        )
+    im = inst.item_map
+    given: dict[str, int] = {}
+    for key, raw in answers.items():
+        if not isinstance(key, str) or key not in im:
+            raise ScaleError(
+                N_("Unknown item {item} for {instrument} (see: cdcare scales show {instrument})"),
+                item=str(key),
+                instrument=inst.code,
+            )
+        if raw is not None:
+            given[key] = _number(inst, im[key], raw)
+    values, imputed = _complete(inst, given)
+
+    subscores: dict[str, float] = {}
+    for sub in inst.subscales:
+        raw_total = 0.0
+        for term in sub.terms:
+            if term.exclusive:
+                nonzero = [c for c in term.items if values[c] != 0]
+                if len(nonzero) > 1:
+                    raise ScaleError(
+                        N_(
+                            "Items {item} and {other} of {instrument} cannot both be non-zero: "
+                            "score only one of them"
+                        ),
+                        item=nonzero[1],
+                        other=nonzero[0],
+                        instrument=inst.code,
+                    )
+            raw_total += term.value(values)
+        if sub.rescale_0_100:
+            lo, hi = sub.raw_bounds(im)
+            raw_total = 100.0 * (raw_total - lo) / (hi - lo)
+        subscores[sub.code] = raw_total
+
+    total = None if inst.total is None else round(sum(subscores[c] for c in inst.total), 2)
+    band = None
+    if total is not None:
+        band = next((b.code for b in inst.bands if b.lo <= total <= b.hi), None)
+    alerts: list[str] = []
+    for rule in inst.alerts:
+        seen = given.get(rule.target) if rule.on == "item" else subscores.get(rule.target)
+        if seen is not None and seen >= rule.at_least:
+            alerts.append(rule.code)
+    return ScoreResult(
+        instrument=inst.code,
+        version=inst.version,
+        subscores={k: round(v, 2) for k, v in subscores.items()},
+        total=total,
+        band=band,
+        alerts=alerts,
+        verified=inst.verified,
+        imputed=imputed,
+    )

@@ -1,0 +1,49 @@
+"""Settings from environment variables ``CDCARE_*`` (pydantic-settings).
+
+Nothing is read at import time: call :func:`get_settings` (cached) or build ``Settings()``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Runtime settings.
+
+    - ``data_dir``: where the SQLite file, backups and media live (``CDCARE_DATA_DIR``).
+    - ``database_url``: SQLAlchemy URL; empty means SQLite at ``data_dir/cdcare.sqlite3``.
+      A PostgreSQL install sets e.g. ``postgresql+psycopg://user:pw@host/cdcare``.
+    - ``lang``: default language of messages, 'en' or 'ko' (``CDCARE_LANG``).
+    - ``timezone``: zone used to show times (storage is always UTC).
+    - ``secret_key``: required outside demo mode (web sessions, CSRF).
+    - ``demo``: demo mode (synthetic data, development secret allowed).
+    """
+
+    model_config = SettingsConfigDict(env_prefix="CDCARE_", extra="ignore")
+
+    data_dir: Path = Path("var")
+    database_url: str = ""
+    lang: str = "en"
+    timezone: str = "Asia/Seoul"
+    secret_key: str = ""
+    demo: bool = False
+
+    @property
+    def effective_database_url(self) -> str:
+        """The database URL in use: explicit, or the default SQLite file under data_dir."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'cdcare.sqlite3').resolve()}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment on first call."""
+    return Settings()
+
+
+__all__ = ["Settings", "get_settings"]

@@ -1,0 +1,1 @@
+"""Web layer (FastAPI + Jinja2): thin routes over the service functions."""
