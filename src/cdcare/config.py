@@ -20,7 +20,11 @@ class Settings(BaseSettings):
     - ``lang``: default language of messages, 'en' or 'ko' (``CDCARE_LANG``).
     - ``timezone``: zone used to show times (storage is always UTC).
     - ``secret_key``: required outside demo mode (web sessions, CSRF).
-    - ``demo``: demo mode (synthetic data, development secret allowed).
+    - ``demo``: demo mode (synthetic data, development secret allowed, demo logins).
+    - ``cookie_secure``: send the session cookie only over HTTPS (default: on, off in demo
+      mode, which serves plain http://127.0.0.1).
+    - ``keep_raw_video``: keep uploaded videos after analysis (default off: only the landmark
+      and angle series are kept).
     """
 
     model_config = SettingsConfigDict(env_prefix="CDCARE_", extra="ignore")
@@ -31,6 +35,8 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Seoul"
     secret_key: str = ""
     demo: bool = False
+    cookie_secure: bool | None = None
+    keep_raw_video: bool = False
 
     @property
     def effective_database_url(self) -> str:

@@ -79,6 +79,13 @@ class NotFound(CdcareError):
     http_status = 404
 
 
+class Unauthenticated(CdcareError):
+    """The caller is not logged in (or the session expired)."""
+
+    exit_code = 5
+    http_status = 401
+
+
 class PermissionDenied(CdcareError):
     """The caller may not do this."""
 
@@ -93,6 +100,13 @@ class Conflict(CdcareError):
     http_status = 409
 
 
+class ConfigError(CdcareError):
+    """The installation is misconfigured (e.g. no secret key outside demo mode)."""
+
+    exit_code = 1
+    http_status = 500
+
+
 class StoreError(CdcareError):
     """The database or a backup is unusable (corrupt, wrong schema, unreachable)."""
 
@@ -103,6 +117,7 @@ class StoreError(CdcareError):
 __all__ = [
     "N_",
     "CdcareError",
+    "ConfigError",
     "Conflict",
     "DoseLimitError",
     "InputError",
@@ -111,5 +126,6 @@ __all__ = [
     "PermissionDenied",
     "ScaleError",
     "StoreError",
+    "Unauthenticated",
     "VideoError",
 ]

@@ -1,52 +1,36 @@
-"""Landing page, health check and API docs of the foundation web app."""
+"""Landing page, health check and API docs."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
 
-from cdcare.care.demo import load_demo
 from cdcare.config import Settings
-from cdcare.store.db import make_engine, session_scope
-from cdcare.store.migrate import upgrade
+from cdcare.errors import ConfigError
+from cdcare.store.db import make_engine
 from cdcare.web.app import create_app
 
-
-@pytest.fixture
-def demo_engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = make_engine(f"sqlite:///{tmp_path / 'web.sqlite3'}")
-    upgrade(engine)
-    with session_scope(engine) as db:
-        load_demo(db=db, patients=3, today=date(2026, 11, 25))
-    yield engine
-    engine.dispose()
+from .conftest import World
 
 
-def test_landing_lists_demo_patients_in_korean_by_default(demo_engine: Engine) -> None:
-    client = TestClient(create_app(Settings(), demo_engine))
+def test_landing_lists_demo_patients_in_korean_by_default(client: TestClient) -> None:
     page = client.get("/")
     assert page.status_code == 200
     assert '<html lang="ko">' in page.text
     for n in (1, 2, 3):
         assert f"DEMO-00{n}" in page.text
-    assert "등록번호" in page.text
+    assert "등록번호" in page.text and "demo-doctor" in page.text
 
 
-def test_language_switch_sticks_in_cookie(demo_engine: Engine) -> None:
-    client = TestClient(create_app(Settings(), demo_engine))
+def test_language_switch_sticks_in_cookie(client: TestClient) -> None:
     page = client.get("/?lang=en")
     assert "Record number" in page.text and '<html lang="en">' in page.text
-    again = client.get("/")
-    assert "Record number" in again.text
+    assert "Record number" in client.get("/").text
 
 
-def test_healthz_ok_and_docs(demo_engine: Engine) -> None:
-    client = TestClient(create_app(Settings(), demo_engine))
+def test_healthz_ok_and_docs(client: TestClient) -> None:
     health = client.get("/healthz")
     assert health.status_code == 200
     assert health.json()["status"] == "ok" and health.json()["database"] == "sqlite"
@@ -56,6 +40,24 @@ def test_healthz_ok_and_docs(demo_engine: Engine) -> None:
 
 def test_healthz_fails_on_unmigrated_database(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
-    client = TestClient(create_app(Settings(), engine))
+    client = TestClient(create_app(Settings(demo=True), engine))
     assert client.get("/healthz").status_code == 503
     engine.dispose()
+
+
+def test_secret_key_required_outside_demo(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    with pytest.raises(ConfigError, match="CDCARE_SECRET_KEY"):
+        create_app(Settings(demo=False, secret_key=""), engine)
+    with pytest.raises(ConfigError, match="32 characters"):
+        create_app(Settings(demo=False, secret_key="short"), engine)
+    app = create_app(Settings(demo=False, secret_key="x" * 40), engine)
+    page = TestClient(app).get("/")
+    assert page.status_code == 200 and "DEMO-001" not in page.text  # no demo listing
+    engine.dispose()
+
+
+def test_unknown_page_is_localised_404(world: World) -> None:
+    client = TestClient(world.app)
+    page = client.get("/no/such/page?lang=ko")
+    assert page.status_code == 404 and "찾을 수 없습니다" in page.text

@@ -74,20 +74,34 @@ def demo(
     ] = False,
     seed: Annotated[int, typer.Option(help="Random seed of the synthetic cohort.")] = 2026,
 ) -> None:
-    """(Re)create the synthetic demo centre, staff and patients."""
-    from cdcare.care.demo import has_demo, load_demo
+    """(Re)create the synthetic demo centre, staff and patients; prints the demo logins."""
+    from sqlalchemy import select
+
+    from cdcare.care.accounts import DEMO_PASSWORD, set_demo_passwords
+    from cdcare.care.demo import DEMO_CENTRE, has_demo, load_demo
+    from cdcare.store.models import Centre, User
 
     engine = context.engine()
     upgrade(engine)
     with session_scope(engine) as db:
         if if_empty and has_demo(db=db):
             _say(N_("Demo data already present"))
-            return
-        summary = load_demo(db=db, seed=seed)
+            centre_id = db.scalar(select(Centre.id).where(Centre.code == DEMO_CENTRE))
+            users = list(db.scalars(select(User.username).where(User.centre_id == centre_id)))
+        else:
+            summary = load_demo(db=db, seed=seed)
+            users = set_demo_passwords(db=db, centre_id=summary.centre_id)
+            _say(
+                N_(
+                    "Demo data created: {patients} patients, {visits} visits, "
+                    "{assessments} assessments"
+                ),
+                patients=summary.patients,
+                visits=summary.visits,
+                assessments=summary.assessments,
+            )
     _say(
-        N_("Demo data created: {patients} patients, {visits} visits, {assessments} assessments"),
-        patients=summary.patients,
-        visits=summary.visits,
-        assessments=summary.assessments,
+        N_("Demo logins: {users} (password {password})"),
+        users=", ".join(users),
+        password=DEMO_PASSWORD,
     )
-    _say(N_("Demo accounts: {users}"), users=", ".join(summary.users))

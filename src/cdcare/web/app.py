@@ -1,50 +1,52 @@
-"""Application factory. The engine is created here and handed to routes via app.state."""
+"""Application factory: settings, engine, sessions, templates, routers, error handling."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from fastapi import Depends, FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine, select, text
-from sqlalchemy.orm import Session
+from starlette.middleware.sessions import SessionMiddleware
 
 from cdcare import __version__
+from cdcare.care.accounts import DEMO_PASSWORD
 from cdcare.care.demo import DEMO_CENTRE
 from cdcare.care.patients import latest_assessments, list_patients
 from cdcare.config import Settings
-from cdcare.i18n import gettext_for
+from cdcare.errors import N_, ConfigError
 from cdcare.store.db import make_engine, session_factory
 from cdcare.store.migrate import current_revision, head_revision
-from cdcare.store.models import Centre
+from cdcare.store.models import Centre, User
+from cdcare.web.deps import DB, optional_user
 from cdcare.web.errors import install_error_handlers
-from cdcare.web.i18n import request_lang
+from cdcare.web.render import render
+from cdcare.web.routes import admin, api, auth, patients
+from cdcare.web.security import LoginThrottle
 
 HERE = Path(__file__).parent
+DEMO_SECRET = "cdcare-demo-secret-not-for-real-patients-0000"
+SESSION_MAX_AGE = 8 * 3600  # seconds: a working day, then log in again
 
 
-def get_db(request: Request) -> Iterator[Session]:
-    """One database session per request, from the app's session factory."""
-    with request.app.state.sessions() as session:
-        yield session
-
-
-DB = Annotated[Session, Depends(get_db)]
+def _secret(settings: Settings) -> str:
+    if settings.secret_key:
+        if len(settings.secret_key) < 32:
+            raise ConfigError(N_("CDCARE_SECRET_KEY must have at least 32 characters"))
+        return settings.secret_key
+    if settings.demo:
+        return DEMO_SECRET
+    raise ConfigError(N_("Set CDCARE_SECRET_KEY (a long random string) outside demo mode"))
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     """Build the web app for ``settings`` (default: from the environment)."""
     settings = settings or Settings()
+    secret = _secret(settings)
     engine = engine or make_engine(settings.effective_database_url)
-    sessions = session_factory(engine)
-    templates = Jinja2Templates(directory=HERE / "templates")
-    zone = ZoneInfo(settings.timezone)
 
     app = FastAPI(
         title="cdcare",
@@ -52,13 +54,23 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         description="Cervical dystonia care (Korean / English).",
     )
     app.state.engine = engine
-    app.state.sessions = sessions
+    app.state.sessions = session_factory(engine)
     app.state.settings = settings
+    app.state.templates = Jinja2Templates(directory=HERE / "templates")
+    app.state.login_throttle = LoginThrottle()
+    secure = settings.cookie_secure if settings.cookie_secure is not None else not settings.demo
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=secret,
+        session_cookie="cdcare_session",
+        max_age=SESSION_MAX_AGE,
+        same_site="lax",
+        https_only=secure,
+    )
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-
-    def localtime(value: datetime) -> str:
-        return value.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    for module in (auth, patients, admin, api):
+        app.include_router(module.router)
 
     @app.get("/healthz", tags=["system"])
     def healthz() -> JSONResponse:
@@ -80,32 +92,25 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             status_code=200 if ok else 503,
         )
 
-    @app.get("/", response_class=HTMLResponse, tags=["pages"])
-    def index(request: Request, db: DB) -> HTMLResponse:
-        """Landing page: the demo centre's patients with their latest scores."""
-        lang = request_lang(request)
-        centre = db.scalar(select(Centre).where(Centre.code == DEMO_CENTRE))
+    @app.get("/", tags=["pages"])
+    def index(
+        request: Request, db: DB, user: Annotated[User | None, Depends(optional_user)]
+    ) -> Response:
+        """Landing page; in demo mode it lists the synthetic demo patients and logins."""
+        if user is not None:
+            return RedirectResponse(auth.home_for(user), status_code=303)
         rows: list[dict[str, Any]] = []
-        if centre is not None:
-            for p in list_patients(db=db, centre_id=centre.id):
-                latest: dict[str, Any] = {}
-                for a in latest_assessments(db=db, patient_id=p.id):
-                    latest.setdefault(a.instrument, a)
-                rows.append({"patient": p, "latest": latest})
-        response = templates.TemplateResponse(
-            request,
-            "index.html",
-            {
-                "_": gettext_for(lang),
-                "lang": lang,
-                "centre": centre,
-                "rows": rows,
-                "localtime": localtime,
-                "version": __version__,
-            },
+        centre = None
+        if settings.demo:
+            centre = db.scalar(select(Centre).where(Centre.code == DEMO_CENTRE))
+            if centre is not None:
+                for p in list_patients(db=db, centre_id=centre.id):
+                    latest: dict[str, Any] = {}
+                    for a in latest_assessments(db=db, patient_id=p.id):
+                        latest.setdefault(a.instrument, a)
+                    rows.append({"patient": p, "latest": latest})
+        return render(
+            request, "index.html", {"centre": centre, "rows": rows, "demo_password": DEMO_PASSWORD}
         )
-        if request.query_params.get("lang") == lang:
-            response.set_cookie("lang", lang, samesite="lax", httponly=True)
-        return response
 
     return app

@@ -1,22 +1,60 @@
-"""CdcareError → HTTP response, in one place (JSON for the API, the message localised)."""
+"""CdcareError → HTTP response, in one place: JSON under /api, a page elsewhere.
+
+Not logged in: 401 JSON, or a redirect to the login page. Other errors carry their class's
+status (404 not found — also for other centres' records —, 403, 422, 409...) and the message
+in the request's language.
+"""
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from urllib.parse import quote
 
-from cdcare.errors import CdcareError
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from cdcare.errors import N_, CdcareError, Unauthenticated
+from cdcare.i18n import translate
 from cdcare.web.i18n import request_lang
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api") or "application/json" in request.headers.get(
+        "accept", ""
+    )
+
+
+def _page(request: Request, status: int, message: str) -> Response:
+    from cdcare.web.render import render
+
+    return render(request, "error.html", {"status": status, "message": message}, status_code=status)
 
 
 def install_error_handlers(app: FastAPI) -> None:
     """Answer every CdcareError with its class's HTTP status and a localised message."""
 
     @app.exception_handler(CdcareError)
-    async def _cdcare_error(request: Request, exc: CdcareError) -> JSONResponse:
+    async def _cdcare_error(request: Request, exc: CdcareError) -> Response:
         lang = request_lang(request)
-        body: dict[str, object] = {"error": type(exc).__name__, "message": exc.text(lang)}
-        item = getattr(exc, "item", None)
-        if item:
-            body["item"] = item
-        return JSONResponse(body, status_code=exc.http_status)
+        if isinstance(exc, Unauthenticated) and not _wants_json(request):
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+        if _wants_json(request):
+            body: dict[str, object] = {"error": type(exc).__name__, "message": exc.text(lang)}
+            item = getattr(exc, "item", None)
+            if item:
+                body["item"] = item
+            return JSONResponse(body, status_code=exc.http_status)
+        return _page(request, exc.http_status, exc.text(lang))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        lang = request_lang(request)
+        message = (
+            translate(N_("Page not found"), lang) if exc.status_code == 404 else str(exc.detail)
+        )
+        if _wants_json(request):
+            return JSONResponse(
+                {"error": "HTTPError", "message": message}, status_code=exc.status_code
+            )
+        return _page(request, exc.status_code, message)

@@ -1,0 +1,73 @@
+"""Passwords and login: argon2id hashes (argon2-cffi), one-way, never stored in clear.
+
+PIPA safeguard: passwords are stored with one-way encryption
+(../shared/korea-regulatory.md §1, notice Art. 7①).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cdcare.errors import N_, InputError
+from cdcare.store.models import User
+
+MIN_PASSWORD_LENGTH = 10
+_hasher = PasswordHasher()  # argon2id, library defaults (RFC 9106 low-memory profile)
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash of ``password`` (at least 10 characters)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InputError(
+            N_("The password must have at least {n} characters"), n=MIN_PASSWORD_LENGTH
+        )
+    return _hasher.hash(password)
+
+
+def set_password(*, db: Session, user: User, password: str) -> None:
+    """Replace the user's password hash."""
+    user.password_hash = hash_password(password)
+    db.flush()
+
+
+def authenticate(*, db: Session, username: str, password: str) -> User | None:
+    """The active user with this username and password, or None.
+
+    The same work is done for an unknown username as for a wrong password, so timing does
+    not reveal which accounts exist.
+    """
+    user = db.scalar(select(User).where(User.username == username.strip()))
+    stored = user.password_hash if user is not None and user.active else None
+    try:
+        _hasher.verify(stored or _dummy_hash(), password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if user is None or stored is None:
+        return None
+    if _hasher.check_needs_rehash(stored):
+        user.password_hash = _hasher.hash(password)
+    return user
+
+
+@cache
+def _dummy_hash() -> str:
+    return _hasher.hash("not-a-real-password-0")
+
+
+#: Password of every synthetic demo account (demo mode only; printed by ``make run``).
+DEMO_PASSWORD = "cdcare-demo-2026"
+
+
+def set_demo_passwords(*, db: Session, centre_id: int) -> list[str]:
+    """Give every account of the demo centre the demo password; returns the usernames."""
+    users = db.scalars(select(User).where(User.centre_id == centre_id).order_by(User.id)).all()
+    hashed = hash_password(DEMO_PASSWORD)
+    for user in users:
+        user.password_hash = hashed
+    db.flush()
+    return [u.username for u in users]

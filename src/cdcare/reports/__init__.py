@@ -1,0 +1,1 @@
+"""Reports and plots (server-side matplotlib SVG/PNG, PDF later)."""

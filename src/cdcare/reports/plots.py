@@ -1,0 +1,83 @@
+"""Server-side plots as SVG text (matplotlib, Agg backend), Korean-capable fonts.
+
+Dates on the x axis are local (Asia/Seoul) calendar dates; y values are in the instrument's
+points as stored (higher = worse for every instrument cdcare plots).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+KOREAN_FONTS = (
+    Path("/usr/share/fonts/truetype/nanum/NanumGothic.ttf"),
+    Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
+)
+
+
+@cache
+def _pyplot():  # type: ignore[no-untyped-def]
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import font_manager
+    from matplotlib import pyplot as plt
+
+    families = []
+    for path in KOREAN_FONTS:
+        if path.is_file():
+            font_manager.fontManager.addfont(str(path))
+            families.append(font_manager.FontProperties(fname=str(path)).get_name())
+    plt.rcParams["font.family"] = [*families, "DejaVu Sans"]
+    plt.rcParams["svg.fonttype"] = "none"  # text stays text (searchable, small)
+    plt.rcParams["axes.unicode_minus"] = False
+    return plt
+
+
+def trend_svg(
+    series: Mapping[str, Sequence[tuple[date, float]]],
+    *,
+    title: str = "",
+    ylabel: str = "",
+    markers: Sequence[tuple[date, str]] = (),
+) -> str:
+    """A line plot of one or more dated series as an SVG document string.
+
+    ``series``: label → (date, value) points; ``markers``: vertical lines (e.g. injections)
+    with a short label.
+    """
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(7.5, 3.0), dpi=96)
+    try:
+        for label, points in series.items():
+            if points:
+                xs, ys = zip(*sorted(points), strict=True)
+                ax.plot(xs, ys, marker="o", markersize=3, linewidth=1.5, label=label)
+        for when, text in markers:
+            ax.axvline(when, color="#9aa5b1", linewidth=0.8, linestyle="--")
+            ax.annotate(
+                text,
+                (when, 1.0),
+                xycoords=("data", "axes fraction"),
+                fontsize=7,
+                rotation=90,
+                va="top",
+                ha="right",
+                color="#52606d",
+            )
+        ax.set_title(title, fontsize=10)
+        ax.set_ylabel(ylabel, fontsize=9)
+        ax.grid(True, alpha=0.3)
+        if any(series.values()):
+            ax.legend(fontsize=8, loc="upper left")
+        fig.autofmt_xdate()
+        fig.tight_layout()
+        buf = io.StringIO()
+        fig.savefig(buf, format="svg")
+    finally:
+        plt.close(fig)
+    svg = buf.getvalue()
+    return svg[svg.index("<svg") :]  # drop the XML prolog so it can be inlined in HTML

@@ -1,0 +1,81 @@
+"""Administration: the access-log viewer (centre-scoped, filterable)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from cdcare.care.access import Action, authorize
+from cdcare.care.audit import ACTIONS, query_events, verify_chain
+from cdcare.errors import N_, InputError
+from cdcare.web.deps import DB, CurrentUser, audit
+from cdcare.web.render import render
+
+router = APIRouter(tags=["admin"])
+
+
+def _local_day(value: str, zone: ZoneInfo, field: str) -> datetime | None:
+    if not value:
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise InputError(N_("{field} must be a date like 2026-01-31"), field=field) from None
+    return datetime.combine(day, time(0), zone).astimezone(UTC)
+
+
+@router.get("/admin/audit")
+def audit_log(
+    request: Request,
+    db: DB,
+    user: CurrentUser,
+    username: str = "",
+    patient_id: str = "",
+    action: str = "",
+    since: str = "",
+    until: str = "",
+) -> Response:
+    """Access-log events of the admin's centre; dates are local (Asia/Seoul) days."""
+    authorize(user, Action.AUDIT_VIEW)
+    zone = ZoneInfo(request.app.state.settings.timezone)
+    pid: int | None = None
+    if patient_id.strip():
+        if not patient_id.strip().isdigit():
+            raise InputError(N_("{field} must be a whole number"), field="patient_id")
+        pid = int(patient_id)
+    if action and action not in ACTIONS:
+        raise InputError(N_("Unknown action {action}"), action=action)
+    start = _local_day(since, zone, "since")
+    end = _local_day(until, zone, "until")
+    events = query_events(
+        db=db,
+        centre_id=user.centre_id,
+        patient_id=pid,
+        username=username,
+        action=action or None,
+        since=start,
+        until=end + timedelta(days=1) if end else None,
+    )
+    broken = verify_chain(db=db)
+    audit(request, db, user, "view", target="/admin/audit")
+    db.commit()
+    return render(
+        request,
+        "audit.html",
+        {
+            "events": events,
+            "broken": broken,
+            "actions": sorted(ACTIONS),
+            "filters": {
+                "username": username,
+                "patient_id": patient_id,
+                "action": action,
+                "since": since,
+                "until": until,
+            },
+        },
+        user=user,
+    )

@@ -1,0 +1,158 @@
+"""Clinician workspace pages: patient list, patient timeline, scale forms."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import or_, select
+
+from cdcare.care.access import Action, authorize, scale_action
+from cdcare.care.patients import get_patient, latest_assessments, record_assessment
+from cdcare.clinical.scales import get_instrument, list_instruments
+from cdcare.errors import N_, ScaleError
+from cdcare.i18n import translate
+from cdcare.reports.plots import trend_svg
+from cdcare.store.models import Patient, Visit
+from cdcare.web.deps import DB, CurrentUser, audit, verify_csrf
+from cdcare.web.i18n import request_lang
+from cdcare.web.render import render
+
+router = APIRouter(tags=["patients"])
+
+#: Instruments a clinic fills in on the scale form (TWSTRS-2 needs an MDS licence check first).
+FORM_INSTRUMENTS = ("twstrs", "tsui", "cdip58", "phq9", "gad7")
+PLOTTED = ("twstrs", "tsui", "phq9", "gad7")
+
+
+@router.get("/patients")
+def patient_list(request: Request, db: DB, user: CurrentUser, q: str = "") -> Response:
+    """Patients of the user's centre, filtered by record number or note text."""
+    authorize(user, Action.PATIENT_LIST)
+    query = select(Patient).where(Patient.centre_id == user.centre_id)
+    if q.strip():
+        like = f"%{q.strip()}%"
+        query = query.where(or_(Patient.record_number.ilike(like), Patient.notes.ilike(like)))
+    patients = db.scalars(query.order_by(Patient.record_number).limit(500)).all()
+    audit(request, db, user, "list", target=f"/patients?q={q.strip()}")
+    db.commit()
+    return render(request, "patients.html", {"patients": patients, "q": q}, user=user)
+
+
+def _timeline(db: DB, patient: Patient) -> dict[str, Any]:
+    assessments = latest_assessments(db=db, patient_id=patient.id)
+    visits = db.scalars(
+        select(Visit).where(Visit.patient_id == patient.id).order_by(Visit.visit_date.desc())
+    ).all()
+    series: dict[str, list[tuple[date, float]]] = defaultdict(list)
+    for a in assessments:
+        if a.instrument in PLOTTED and a.total is not None:
+            series[a.instrument.upper()].append((a.assessed_at.date(), a.total))
+    return {"assessments": assessments, "visits": visits, "series": dict(series)}
+
+
+@router.get("/patients/{patient_id}")
+def patient_page(request: Request, patient_id: int, db: DB, user: CurrentUser) -> Response:
+    """One patient's timeline: visits, scale scores with trend plots."""
+    patient = get_patient(db=db, patient_id=patient_id)
+    authorize(user, Action.PATIENT_VIEW, patient)
+    data = _timeline(db, patient)
+    lang = request_lang(request)
+    plot = (
+        trend_svg(
+            data["series"],
+            title=translate(N_("Scale totals over time"), lang),
+            ylabel=translate(N_("points (higher = worse)"), lang),
+        )
+        if data["series"]
+        else ""
+    )
+    audit(request, db, user, "view", patient_id=patient.id)
+    db.commit()
+    forms = [i for i in list_instruments() if i.code in FORM_INSTRUMENTS]
+    return render(
+        request,
+        "patient.html",
+        {"patient": patient, "plot": plot, "forms": forms, **data},
+        user=user,
+    )
+
+
+def _form_page(
+    request: Request,
+    user: CurrentUser,
+    patient: Patient,
+    instrument: str,
+    values: dict[str, str],
+    error: ScaleError | None,
+    status: int,
+) -> Response:
+    inst = get_instrument(instrument)
+    lang = request_lang(request)
+    return render(
+        request,
+        "scale_form.html",
+        {
+            "patient": patient,
+            "inst": inst,
+            "values": values,
+            "status": status,
+            "error": error.text(lang) if error else "",
+            "error_item": error.item if error else None,
+        },
+        user=user,
+        status_code=status,
+    )
+
+
+@router.get("/patients/{patient_id}/scales/{instrument}")
+def scale_form(
+    request: Request, patient_id: int, instrument: str, db: DB, user: CurrentUser
+) -> Response:
+    """An empty form for one instrument (items by code and neutral label)."""
+    patient = get_patient(db=db, patient_id=patient_id)
+    authorize(user, scale_action(instrument), patient)
+    return _form_page(request, user, patient, instrument, {}, None, 200)
+
+
+@router.post("/patients/{patient_id}/scales/{instrument}", dependencies=[Depends(verify_csrf)])
+async def scale_submit(
+    request: Request, patient_id: int, instrument: str, db: DB, user: CurrentUser
+) -> Response:
+    """Score and store the form; a bad field re-shows the form with the error at that field."""
+    patient = get_patient(db=db, patient_id=patient_id)
+    authorize(user, scale_action(instrument), patient)
+    inst = get_instrument(instrument)
+    form = await request.form()
+    values = {i.code: str(form.get(i.code, "")).strip() for i in inst.items}
+    answers: dict[str, object] = {}
+    try:
+        for code, raw in values.items():
+            if raw == "":
+                answers[code] = None
+                continue
+            try:
+                answers[code] = int(raw)
+            except ValueError:
+                raise ScaleError(
+                    N_("Item {item} of {instrument} must be a number, not {given}"),
+                    item=code,
+                    instrument=inst.code,
+                    given=repr(raw),
+                ) from None
+        row = record_assessment(
+            db=db,
+            patient_id=patient.id,
+            instrument=inst.code,
+            answers=answers,
+            assessed_by_id=user.id,
+        )
+    except ScaleError as err:
+        db.rollback()
+        return _form_page(request, user, patient, instrument, values, err, 422)
+    audit(request, db, user, "create", patient_id=patient.id, target=f"scale_assessment:{row.id}")
+    db.commit()
+    return RedirectResponse(f"/patients/{patient.id}#a{row.id}", status_code=303)
