@@ -2,10 +2,12 @@
 # Installs the Debian packages cdcare needs beyond pip, if any is missing.
 #   postgresql          server binaries for the PostgreSQL store tests (and pg_dump/pg_restore)
 #   libgl1 libglib2.0-0 system libraries of OpenCV (pulled in by mediapipe)
+#   chromium            the browser of the Playwright end-to-end tests (never downloaded by Playwright)
+#   fonts-nanum         Korean fonts for PDF reports, plots and screenshots
 # Usage: scripts/system-deps.sh [extra packages...]. Runs apt-get only when something is
 # missing; needs root (or sudo) then.
 set -euo pipefail
-packages=(postgresql postgresql-client libgl1 libglib2.0-0 "$@")
+packages=(postgresql postgresql-client libgl1 libglib2.0-0 chromium fonts-nanum "$@")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
