@@ -70,6 +70,34 @@ def create_user(
     return user
 
 
+def validate_demographics(
+    *, birth_year: object, sex: Sex | str, onset_date: date | None, today: date
+) -> Sex:
+    """Check birth year (1900..this year), sex (F/M/X) and onset date (not future, not
+    before birth); returns the sex as :class:`Sex`."""
+    if (
+        not isinstance(birth_year, int)
+        or isinstance(birth_year, bool)
+        or not MIN_BIRTH_YEAR <= birth_year <= today.year
+    ):
+        raise InputError(
+            N_("Birth year {value} must be between {lo} and {hi}"),
+            value=birth_year,
+            lo=MIN_BIRTH_YEAR,
+            hi=today.year,
+        )
+    try:
+        sex = Sex(sex)
+    except ValueError:
+        raise InputError(N_("Sex must be F, M or X, not {value}"), value=str(sex)) from None
+    if onset_date is not None:
+        if onset_date > today:
+            raise InputError(N_("Onset date {value} is in the future"), value=onset_date)
+        if onset_date.year < birth_year:
+            raise InputError(N_("Onset date {value} is before the birth year"), value=onset_date)
+    return sex
+
+
 def create_patient(
     *,
     db: Session,
@@ -93,22 +121,7 @@ def create_patient(
         raise InputError(N_("The record number is required"))
     if db.get(Centre, centre_id) is None:
         raise NotFound(N_("Centre {id} not found"), id=centre_id)
-    if not isinstance(birth_year, int) or not MIN_BIRTH_YEAR <= birth_year <= today.year:
-        raise InputError(
-            N_("Birth year {value} must be between {lo} and {hi}"),
-            value=birth_year,
-            lo=MIN_BIRTH_YEAR,
-            hi=today.year,
-        )
-    try:
-        sex = Sex(sex)
-    except ValueError:
-        raise InputError(N_("Sex must be F, M or X, not {value}"), value=str(sex)) from None
-    if onset_date is not None:
-        if onset_date > today:
-            raise InputError(N_("Onset date {value} is in the future"), value=onset_date)
-        if onset_date.year < birth_year:
-            raise InputError(N_("Onset date {value} is before the birth year"), value=onset_date)
+    sex = validate_demographics(birth_year=birth_year, sex=sex, onset_date=onset_date, today=today)
     exists = db.scalar(
         select(Patient).where(
             Patient.centre_id == centre_id, Patient.record_number == record_number

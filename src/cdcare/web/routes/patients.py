@@ -9,14 +9,16 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import or_, select
+from starlette.datastructures import FormData
 
 from cdcare.care.access import Action, authorize, scale_action
 from cdcare.care.patients import get_patient, latest_assessments, record_assessment
 from cdcare.clinical.scales import get_instrument, list_instruments
-from cdcare.errors import N_, ScaleError
+from cdcare.clinical.scales.base import Instrument
+from cdcare.errors import N_, CdcareError, ScaleError
 from cdcare.i18n import translate
 from cdcare.reports.plots import trend_svg
-from cdcare.store.models import Patient, Visit
+from cdcare.store.models import Patient, ScaleAssessment, User, Visit
 from cdcare.web.deps import DB, CurrentUser, audit, verify_csrf
 from cdcare.web.i18n import request_lang
 from cdcare.web.render import render
@@ -81,17 +83,26 @@ def patient_page(request: Request, patient_id: int, db: DB, user: CurrentUser) -
     )
 
 
-def _form_page(
+def form_page(
     request: Request,
-    user: CurrentUser,
+    user: User,
     patient: Patient,
     instrument: str,
     values: dict[str, str],
-    error: ScaleError | None,
+    error: CdcareError | None,
     status: int,
+    *,
+    amend_of: ScaleAssessment | None = None,
+    reason: str = "",
 ) -> Response:
+    """The scale form (new, or an amendment of ``amend_of`` with a reason field)."""
     inst = get_instrument(instrument)
     lang = request_lang(request)
+    action = (
+        f"/patients/{patient.id}/assessments/{amend_of.id}/amend"
+        if amend_of
+        else f"/patients/{patient.id}/scales/{inst.code}"
+    )
     return render(
         request,
         "scale_form.html",
@@ -100,12 +111,35 @@ def _form_page(
             "inst": inst,
             "values": values,
             "status": status,
+            "action": action,
+            "amend_of": amend_of,
+            "reason": reason,
             "error": error.text(lang) if error else "",
-            "error_item": error.item if error else None,
+            "error_item": getattr(error, "item", None),
         },
         user=user,
         status_code=status,
     )
+
+
+def answers_from_form(inst: Instrument, form: FormData) -> tuple[dict[str, str], dict[str, object]]:
+    """Form fields → (values as typed, answers); a non-number raises ScaleError naming it."""
+    values = {i.code: str(form.get(i.code, "")).strip() for i in inst.items}
+    answers: dict[str, object] = {}
+    for code, raw in values.items():
+        if raw == "":
+            answers[code] = None
+            continue
+        try:
+            answers[code] = int(raw)
+        except ValueError:
+            raise ScaleError(
+                N_("Item {item} of {instrument} must be a number, not {given}"),
+                item=code,
+                instrument=inst.code,
+                given=repr(raw),
+            ) from None
+    return values, answers
 
 
 @router.get("/patients/{patient_id}/scales/{instrument}")
@@ -115,7 +149,7 @@ def scale_form(
     """An empty form for one instrument (items by code and neutral label)."""
     patient = get_patient(db=db, patient_id=patient_id)
     authorize(user, scale_action(instrument), patient)
-    return _form_page(request, user, patient, instrument, {}, None, 200)
+    return form_page(request, user, patient, instrument, {}, None, 200)
 
 
 @router.post("/patients/{patient_id}/scales/{instrument}", dependencies=[Depends(verify_csrf)])
@@ -126,23 +160,9 @@ async def scale_submit(
     patient = get_patient(db=db, patient_id=patient_id)
     authorize(user, scale_action(instrument), patient)
     inst = get_instrument(instrument)
-    form = await request.form()
-    values = {i.code: str(form.get(i.code, "")).strip() for i in inst.items}
-    answers: dict[str, object] = {}
+    values: dict[str, str] = {}
     try:
-        for code, raw in values.items():
-            if raw == "":
-                answers[code] = None
-                continue
-            try:
-                answers[code] = int(raw)
-            except ValueError:
-                raise ScaleError(
-                    N_("Item {item} of {instrument} must be a number, not {given}"),
-                    item=code,
-                    instrument=inst.code,
-                    given=repr(raw),
-                ) from None
+        values, answers = answers_from_form(inst, await request.form())
         row = record_assessment(
             db=db,
             patient_id=patient.id,
@@ -152,7 +172,7 @@ async def scale_submit(
         )
     except ScaleError as err:
         db.rollback()
-        return _form_page(request, user, patient, instrument, values, err, 422)
+        return form_page(request, user, patient, instrument, values, err, 422)
     audit(request, db, user, "create", patient_id=patient.id, target=f"scale_assessment:{row.id}")
     db.commit()
     return RedirectResponse(f"/patients/{patient.id}#a{row.id}", status_code=303)
