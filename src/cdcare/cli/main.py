@@ -39,7 +39,7 @@ def _root(
 
 
 # Subcommand modules under cdcare.cli; each adds its commands to ``app`` when imported.
-SUBCOMMAND_MODULES: tuple[str, ...] = ("db", "serve", "scales", "learn", "plan")
+SUBCOMMAND_MODULES: tuple[str, ...] = ("db", "serve", "scales", "learn", "plan", "synth", "report")
 
 
 def _register() -> None:

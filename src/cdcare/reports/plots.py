@@ -11,6 +11,10 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 KOREAN_FONTS = (
     Path("/usr/share/fonts/truetype/nanum/NanumGothic.ttf"),
@@ -37,6 +41,41 @@ def _pyplot():  # type: ignore[no-untyped-def]
     return plt
 
 
+def _trend_figure(
+    series: Mapping[str, Sequence[tuple[date, float]]],
+    title: str,
+    ylabel: str,
+    markers: Sequence[tuple[date, str]],
+) -> Figure:
+    """The trend figure shared by :func:`trend_svg` and :func:`trend_png` (caller closes it)."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(7.5, 3.0), dpi=96)
+    for label, points in series.items():
+        if points:
+            xs, ys = zip(*sorted(points), strict=True)
+            ax.plot(xs, ys, marker="o", markersize=3, linewidth=1.5, label=label)
+    for when, text in markers:
+        ax.axvline(when, color="#9aa5b1", linewidth=0.8, linestyle="--")
+        ax.annotate(
+            text,
+            (when, 1.0),
+            xycoords=("data", "axes fraction"),
+            fontsize=7,
+            rotation=90,
+            va="top",
+            ha="right",
+            color="#52606d",
+        )
+    ax.set_title(title, fontsize=10)
+    ax.set_ylabel(ylabel, fontsize=9)
+    ax.grid(True, alpha=0.3)
+    if any(series.values()):
+        ax.legend(fontsize=8, loc="upper left")
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    return cast("Figure", fig)
+
+
 def trend_svg(
     series: Mapping[str, Sequence[tuple[date, float]]],
     *,
@@ -49,35 +88,29 @@ def trend_svg(
     ``series``: label → (date, value) points; ``markers``: vertical lines (e.g. injections)
     with a short label.
     """
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(7.5, 3.0), dpi=96)
+    fig = _trend_figure(series, title, ylabel, markers)
     try:
-        for label, points in series.items():
-            if points:
-                xs, ys = zip(*sorted(points), strict=True)
-                ax.plot(xs, ys, marker="o", markersize=3, linewidth=1.5, label=label)
-        for when, text in markers:
-            ax.axvline(when, color="#9aa5b1", linewidth=0.8, linestyle="--")
-            ax.annotate(
-                text,
-                (when, 1.0),
-                xycoords=("data", "axes fraction"),
-                fontsize=7,
-                rotation=90,
-                va="top",
-                ha="right",
-                color="#52606d",
-            )
-        ax.set_title(title, fontsize=10)
-        ax.set_ylabel(ylabel, fontsize=9)
-        ax.grid(True, alpha=0.3)
-        if any(series.values()):
-            ax.legend(fontsize=8, loc="upper left")
-        fig.autofmt_xdate()
-        fig.tight_layout()
         buf = io.StringIO()
         fig.savefig(buf, format="svg")
     finally:
-        plt.close(fig)
+        _pyplot().close(fig)
     svg = buf.getvalue()
     return svg[svg.index("<svg") :]  # drop the XML prolog so it can be inlined in HTML
+
+
+def trend_png(
+    series: Mapping[str, Sequence[tuple[date, float]]],
+    *,
+    title: str = "",
+    ylabel: str = "",
+    markers: Sequence[tuple[date, str]] = (),
+    dpi: int = 200,
+) -> bytes:
+    """The same plot as :func:`trend_svg` as PNG bytes, 7.5 × 3.0 inches at ``dpi`` (for PDFs)."""
+    fig = _trend_figure(series, title, ylabel, markers)
+    try:
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=dpi)
+    finally:
+        _pyplot().close(fig)
+    return buf.getvalue()

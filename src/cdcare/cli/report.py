@@ -1,0 +1,74 @@
+"""``cdcare report PATIENT_ID --out FILE.pdf``: the PDF visit report, logged as an export."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cdcare.care.audit import log_event
+from cdcare.cli import context
+from cdcare.cli.main import app
+from cdcare.errors import N_, InputError
+from cdcare.i18n import LANGUAGES, translate
+from cdcare.reports.collect import collect_report, export_reason
+from cdcare.reports.pdf import build_pdf
+from cdcare.store.db import session_scope
+
+
+@app.command("report")
+def report_cmd(
+    patient_id: Annotated[int, typer.Argument(help="Patient id (see the web patient list).")],
+    out: Annotated[Path, typer.Option("--out", help="Where to write the PDF.")],
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", help="Report language: ko or en (default: the root --lang)."),
+    ] = None,
+    reason: Annotated[
+        str, typer.Option("--reason", help="Why the report is exported (access log).")
+    ] = "command-line export",
+    by: Annotated[
+        str | None, typer.Option("--by", help="Name shown as author (default: OS user).")
+    ] = None,
+) -> None:
+    """Write a patient's PDF visit report (scales with trends; Korean font embedded)."""
+    if lang is not None and lang not in LANGUAGES:
+        raise InputError(N_("Unknown language {value}; use ko or en"), value=lang)
+    code = lang or context.current_lang()
+    why = export_reason(reason)
+    if not out.parent.is_dir():
+        raise InputError(N_("Folder {path} does not exist"), path=str(out.parent))
+    author = by or f"cli:{getpass.getuser()}"
+    settings = context.settings()
+    engine = context.engine()
+    try:
+        with session_scope(engine) as db:
+            data = collect_report(
+                db=db,
+                patient_id=patient_id,
+                generated_by=author,
+                demo=settings.demo,
+                timezone=settings.timezone,
+            )
+            pdf = build_pdf(data, lang=code, timezone=settings.timezone)
+            try:
+                out.write_bytes(pdf)
+            except OSError as exc:
+                raise InputError(
+                    N_("Cannot write {path}: {reason}"), path=str(out), reason=exc.strerror
+                ) from None
+            log_event(
+                db=db,
+                action="export",
+                username=author,
+                patient_id=patient_id,
+                target=f"report.pdf:{out.name}",
+                reason=why,
+            )
+    finally:
+        engine.dispose()
+    msg = translate(N_("Report written: {path} ({size} bytes)"), context.current_lang())
+    sys.stderr.write(msg.format(path=out, size=len(pdf)) + "\n")

@@ -1,0 +1,123 @@
+"""Plain data of a visit report: one dataclass per section, no database or PDF code.
+
+A report is built from a :class:`ReportData`; every section but the header is optional and is
+left out of the PDF when empty, so callers (store, video pipeline, planning) fill in only what
+they have. Dates are local (Asia/Seoul) calendar dates; ``generated_at`` is timezone-aware.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from cdcare.clinical.planning import Finding, InjectionRecord, Plan
+
+
+@dataclass(frozen=True)
+class ReportHeader:
+    """Who the report is about and who made it (pseudonymous: record number, birth year).
+
+    ``sex`` is the stored code (F, M, X); ``generated_at`` is timezone-aware (shown in the
+    report's zone).
+    """
+
+    centre: str
+    record_number: str
+    birth_year: int
+    sex: str
+    onset_date: date | None
+    generated_by: str
+    generated_at: datetime
+
+
+@dataclass(frozen=True)
+class ScaleEntry:
+    """One scored administration as stored: points of the instrument (higher = worse).
+
+    ``alerts`` are alert codes of the instrument (e.g. ``phq9_item9_safety``).
+    """
+
+    instrument: str
+    on: date
+    subscores: Mapping[str, float]
+    total: float | None
+    band: str | None = None
+    alerts: tuple[str, ...] = ()
+
+
+def _num(value: object) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+@dataclass(frozen=True)
+class VideoEntry:
+    """Posture measured on one video (DESIGN.md video contract), all medians over the clip.
+
+    Degrees: ``rotation_deg`` + = chin toward the patient's left; ``tilt_deg`` + = head toward
+    the left shoulder; ``flexion_deg`` + = chin down. Fractions of the inter-ocular distance:
+    ``lateral_shift`` + = toward the patient's left, ``sagittal_shift`` + = forward.
+    ``shoulder_elevation``: + = left shoulder higher, fraction of shoulder width. Tremor
+    frequency in Hz, amplitude in degrees. ``relative`` is True when the angles are measured
+    against the patient's own neutral posture, False when absolute.
+    """
+
+    on: date
+    rotation_deg: float | None = None
+    tilt_deg: float | None = None
+    flexion_deg: float | None = None
+    lateral_shift: float | None = None
+    sagittal_shift: float | None = None
+    shoulder_elevation: float | None = None
+    tremor_present: bool | None = None
+    tremor_axis: str | None = None
+    tremor_frequency_hz: float | None = None
+    tremor_amplitude_deg: float | None = None
+    face_found_ratio: float | None = None
+    relative: bool = False
+
+    @classmethod
+    def from_analysis(cls, on: date, result: Mapping[str, Any]) -> VideoEntry:
+        """Read the fields of a ``cdcare analyze`` result (missing keys stay ``None``)."""
+        posture = result.get("posture") or {}
+        tremor = result.get("tremor") or {}
+        quality = result.get("quality") or {}
+        present = tremor.get("present")
+        axis = tremor.get("axis")
+        return cls(
+            on=on,
+            rotation_deg=_num(posture.get("rotation_deg")),
+            tilt_deg=_num(posture.get("tilt_deg")),
+            flexion_deg=_num(posture.get("flexion_deg")),
+            lateral_shift=_num(posture.get("lateral_shift")),
+            sagittal_shift=_num(posture.get("sagittal_shift")),
+            shoulder_elevation=_num(posture.get("shoulder_elevation")),
+            tremor_present=present if isinstance(present, bool) else None,
+            tremor_axis=axis if isinstance(axis, str) else None,
+            tremor_frequency_hz=_num(tremor.get("frequency_hz")),
+            tremor_amplitude_deg=_num(tremor.get("amplitude_deg")),
+            face_found_ratio=_num(quality.get("face_found_ratio")),
+            relative=result.get("angles") == "relative_to_reference",
+        )
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything one report shows; empty sections are omitted from the PDF.
+
+    ``injections``: the injection log (doses in each record's product units); ``plan``: the
+    next session's plan with its ``plan_findings`` (rule outcomes, each with its source).
+    ``demo``: synthetic demo data (the footer says so on every page).
+    """
+
+    header: ReportHeader
+    scales: tuple[ScaleEntry, ...] = ()
+    video: tuple[VideoEntry, ...] = ()
+    injections: tuple[InjectionRecord, ...] = ()
+    plan: Plan | None = None
+    plan_findings: tuple[Finding, ...] = field(default_factory=tuple)
+    demo: bool = False
+
+
+__all__ = ["ReportData", "ReportHeader", "ScaleEntry", "VideoEntry"]

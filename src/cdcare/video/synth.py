@@ -1,0 +1,293 @@
+"""Synthetic test videos with a known ground truth (``cdcare synth``).
+
+A real face photograph (scikit-image's public-domain NASA portrait, see
+:mod:`cdcare.video.synth_model`) is turned into a textured 3D head, neck and torso, which is
+rotated in 3D about a head pivot (upper cervical spine) and drawn with a perspective camera
+(:mod:`cdcare.video.synth_raster`). Every frame's true angles are written beside the video.
+
+Conventions (DESIGN.md video contract). The camera faces the patient; unless ``mirrored`` (a
+selfie), the patient's left is the IMAGE RIGHT. Angles are degrees in the patient's frame, also
+for mirrored clips:
+
+* ``yaw_deg`` (rotation) + = chin turned toward the patient's left;
+* ``roll_deg`` (tilt) + = head tilted toward the patient's left shoulder;
+* ``pitch_deg`` (flexion) + = chin down, − = head back;
+* the head rotation is R = Ry(yaw) · Rx(pitch) · Rz(−roll) in the model frame
+  (+X patient's left, +Y up, +Z forward): yaw first, then pitch, then roll (intrinsic);
+* ``lateral_shift`` + = head moved toward the patient's left, ``sagittal_shift`` + = forward,
+  both as a fraction of the inter-ocular (iris-centre) distance (63 mm in the model);
+* ``shoulder_elevation`` + = patient's left shoulder higher, as a fraction of shoulder width
+  (the torso is turned in the image plane by asin(elevation));
+* tremor: ``tremor_deg · sin(2π · tremor_hz · t)`` added to the ``tremor_axis`` angle, i.e.
+  ``tremor_deg`` is the zero-to-peak amplitude (degrees) and t the frame timestamp (s);
+* ``lighting``: the whole frame's brightness is multiplied by
+  ``1 + 0.3 · lighting · sin(2π · 0.25 Hz · t)`` (a slow change, outside the tremor band);
+* ``noise``: Gaussian sensor noise of standard deviation ``6 · noise`` grey levels, then JPEG
+  compression at quality ``95 − 65 · noise`` (none when noise is 0).
+
+Frame i has timestamp ``i / fps`` seconds; a clip has ``round(seconds · fps)`` frames.
+
+Geometry: the head turns about a pivot 70 mm below and 85 mm behind the midpoint of the eyes
+(upper cervical spine); the neck bends and shifts progressively from the collar up to the
+pivot; the torso only moves for shoulder elevation. The pinhole camera is 1.2 m in front of the
+eyes at eye height, looking straight at them (vertical field of view about 32°); the sidecar's
+``camera`` entry gives its focal length and principal point in pixels.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any, Final, Literal, get_args
+
+import numpy as np
+from numpy.typing import NDArray
+
+from cdcare.errors import N_, InputError
+
+TremorAxis = Literal["yaw", "roll", "pitch"]
+LIMITS: Final[dict[str, tuple[float, float]]] = {
+    "yaw_deg": (-85.0, 85.0),
+    "roll_deg": (-60.0, 60.0),
+    "pitch_deg": (-45.0, 45.0),
+    "lateral_shift": (-1.5, 1.5),
+    "sagittal_shift": (-1.5, 1.5),
+    "shoulder_elevation": (-0.3, 0.3),
+    "tremor_hz": (0.0, 30.0),
+    "tremor_deg": (0.0, 15.0),
+    "seconds": (0.01, 120.0),
+    "fps": (1.0, 240.0),
+    "width": (64.0, 3840.0),
+    "height": (48.0, 2160.0),
+    "noise": (0.0, 1.0),
+    "lighting": (0.0, 1.0),
+}  # technical limits of the renderer, not clinical thresholds
+LIGHTING_HZ: Final = 0.25
+FORMAT_VERSION: Final = 1
+
+
+@dataclass(frozen=True)
+class SynthSpec:
+    """What to render; validated on construction (InputError naming the bad field).
+
+    Units and signs: see the module docstring. ``seconds`` and ``fps`` set the frame count and
+    timestamps; ``width``/``height`` in pixels (even); ``seed`` drives the noise.
+    """
+
+    yaw_deg: float = 0.0
+    roll_deg: float = 0.0
+    pitch_deg: float = 0.0
+    lateral_shift: float = 0.0
+    sagittal_shift: float = 0.0
+    shoulder_elevation: float = 0.0
+    tremor_hz: float = 0.0
+    tremor_deg: float = 0.0
+    tremor_axis: TremorAxis = "yaw"
+    seconds: float = 3.0
+    fps: float = 30.0
+    width: int = 640
+    height: int = 480
+    mirrored: bool = False
+    noise: float = 0.0
+    lighting: float = 0.0
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        for name, (low, high) in LIMITS.items():
+            value = getattr(self, name)
+            if not isinstance(value, int | float) or not math.isfinite(value):
+                raise InputError(N_("{name} must be a finite number (got {value})"),
+                                 name=name, value=value)  # fmt: skip
+            if not low <= value <= high:
+                raise InputError(
+                    N_("{name} must be between {low} and {high} (got {value})"),
+                    name=name, low=low, high=high, value=value,
+                )  # fmt: skip
+        if self.tremor_axis not in get_args(TremorAxis):
+            raise InputError(N_("tremor_axis must be yaw, roll or pitch (got {value})"),
+                             value=self.tremor_axis)  # fmt: skip
+        if self.tremor_hz >= self.fps / 2:
+            raise InputError(
+                N_("tremor_hz {value} Hz must be below half the frame rate ({limit} Hz)"),
+                value=self.tremor_hz, limit=self.fps / 2,
+            )  # fmt: skip
+        name = f"{self.tremor_axis}_deg"
+        low, high = LIMITS[name]
+        if abs(getattr(self, name)) + self.tremor_deg > high:
+            raise InputError(
+                N_("{name} plus the tremor amplitude must stay within ±{limit}° (got {value}°)"),
+                name=name, limit=high, value=abs(getattr(self, name)) + self.tremor_deg,
+            )  # fmt: skip
+        if (
+            int(self.width) != self.width
+            or int(self.height) != self.height
+            or (self.width % 2 or self.height % 2)
+        ):
+            raise InputError(
+                N_("width and height must be even whole numbers of pixels (got {width}×{height})"),
+                width=self.width, height=self.height,
+            )  # fmt: skip
+
+    @property
+    def n_frames(self) -> int:
+        """Number of frames, ``round(seconds · fps)`` (at least 1)."""
+        return max(1, round(self.seconds * self.fps))
+
+
+@dataclass(frozen=True)
+class FrameTruth:
+    """True pose of one frame: timestamp (s), angles (deg), shifts (fractions); signs above."""
+
+    t_s: float
+    yaw_deg: float
+    roll_deg: float
+    pitch_deg: float
+    lateral_shift: float
+    sagittal_shift: float
+    shoulder_elevation: float
+
+
+@dataclass(frozen=True)
+class GroundTruth:
+    """A clip's spec and per-frame truth (the content of the sidecar JSON)."""
+
+    spec: SynthSpec
+    frames: tuple[FrameTruth, ...]
+
+    def series(self, name: str) -> NDArray[np.float64]:
+        """One per-frame quantity (a :class:`FrameTruth` field) as an array."""
+        return np.asarray([getattr(f, name) for f in self.frames], dtype=np.float64)
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON-ready dict: ``spec``, ``video`` summary and column-wise ``frames``."""
+        from cdcare.video.synth_model import PHOTO_SOURCE
+
+        s = self.spec
+        return {
+            "generator": "cdcare.video.synth",
+            "format_version": FORMAT_VERSION,
+            "photo": PHOTO_SOURCE,
+            "conventions": "angles deg in the patient's frame: yaw + chin to patient's left, "
+            "roll + toward left shoulder, pitch + chin down; R = Ry(yaw)Rx(pitch)Rz(-roll); "
+            "shifts in inter-ocular distances, + = patient's left / forward; tremor_deg is "
+            "zero-to-peak",
+            "spec": asdict(s),
+            "camera": _camera_json(s),
+            "video": {
+                "fps": s.fps,
+                "frames": s.n_frames,
+                "duration_s": s.n_frames / s.fps,
+                "width": s.width,
+                "height": s.height,
+                "mirrored": s.mirrored,
+            },
+            "frames": {
+                f.name: [getattr(fr, f.name) for fr in self.frames] for f in fields(FrameTruth)
+            },
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> GroundTruth:
+        """Inverse of :meth:`to_json`."""
+        cols = data["frames"]
+        names = [f.name for f in fields(FrameTruth)]
+        rows = zip(*(cols[n] for n in names), strict=True)
+        frames = tuple(FrameTruth(**dict(zip(names, r, strict=True))) for r in rows)
+        return cls(SynthSpec(**data["spec"]), frames)
+
+
+def _camera_json(spec: SynthSpec) -> dict[str, float]:
+    """Pinhole camera of the clip: focal length and principal point (pixels), distance (mm)."""
+    from cdcare.video.synth_raster import Camera
+
+    cam = Camera.for_frame(spec.width, spec.height)
+    return {
+        "focal_px": cam.focal_px,
+        "principal_x_px": (cam.width - 1) / 2,
+        "principal_y_px": cam.centre_y * (cam.height - 1),
+        "distance_mm": cam.distance_mm,
+    }
+
+
+def load_truth(path: Path) -> GroundTruth:
+    """Read a sidecar JSON written by :func:`write_clip` (``clip.json`` beside ``clip.mp4``)."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        return GroundTruth.from_json(data)
+    except FileNotFoundError:
+        raise InputError(N_("File not found: {path}"), path=str(path)) from None
+    except (ValueError, KeyError, TypeError) as exc:
+        raise InputError(N_("{path} is not a synthetic-video truth file: {reason}"),
+                         path=str(path), reason=str(exc)) from None  # fmt: skip
+
+
+def frame_truths(spec: SynthSpec) -> tuple[FrameTruth, ...]:
+    """The true pose of every frame (timestamps i/fps s; tremor added to its axis)."""
+    out = []
+    for i in range(spec.n_frames):
+        t = i / spec.fps
+        wobble = spec.tremor_deg * math.sin(2 * math.pi * spec.tremor_hz * t)
+        angles = {"yaw": spec.yaw_deg, "roll": spec.roll_deg, "pitch": spec.pitch_deg}
+        angles[spec.tremor_axis] += wobble
+        out.append(
+            FrameTruth(
+                t,
+                angles["yaw"],
+                angles["roll"],
+                angles["pitch"],
+                spec.lateral_shift,
+                spec.sagittal_shift,
+                spec.shoulder_elevation,
+            )
+        )
+    return tuple(out)
+
+
+def render_frames(spec: SynthSpec) -> Iterator[tuple[float, NDArray[np.uint8], FrameTruth]]:
+    """Yield ``(timestamp s, BGR uint8 frame height×width×3, FrameTruth)`` for every frame."""
+    from cdcare.video.synth_render import Renderer
+
+    renderer = Renderer(spec)
+    for truth in frame_truths(spec):
+        yield truth.t_s, renderer.frame(truth), truth
+
+
+def write_clip(path: Path, spec: SynthSpec) -> GroundTruth:
+    """Write the clip (mp4, OpenCV 'mp4v') and its truth to ``path.with_suffix('.json')``."""
+    import cv2
+
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise InputError(N_("Folder does not exist: {path}"), path=str(path.parent))
+    writer = cv2.VideoWriter(
+        str(path), cv2.VideoWriter.fourcc(*"mp4v"), spec.fps, (spec.width, spec.height)
+    )
+    if not writer.isOpened():
+        raise InputError(N_("Cannot write the video {path}"), path=str(path))
+    frames = []
+    try:
+        for _t, frame, truth in render_frames(spec):
+            writer.write(frame)
+            frames.append(truth)
+    finally:
+        writer.release()
+    truth_all = GroundTruth(spec, tuple(frames))
+    path.with_suffix(".json").write_text(
+        json.dumps(truth_all.to_json(), ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+    return truth_all
+
+
+__all__ = [
+    "LIMITS",
+    "FrameTruth",
+    "GroundTruth",
+    "SynthSpec",
+    "frame_truths",
+    "load_truth",
+    "render_frames",
+    "write_clip",
+]

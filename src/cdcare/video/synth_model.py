@@ -1,0 +1,472 @@
+"""The textured 3D person that :mod:`cdcare.video.synth` renders.
+
+Built once per process from a real photograph that ships inside a pip package:
+``skimage/data/astronaut.png`` from scikit-image (NASA portrait of astronaut Eileen Collins,
+"no known copyright restrictions, released into the public domain" per scikit-image's
+``skimage.data.astronaut`` docstring). MediaPipe face mesh (static image, refined landmarks)
+gives 478 landmarks with relative depth; the canonical tessellation, with the eye and mouth holes
+filled, becomes the textured face. The face is closed into a head by a skull lofted from the face
+oval to a point at the back of an ellipsoid (hair texture from the photo's hair), a neck tube
+(the photo's black turtleneck) and a torso: the photo's space suit as a curved textured surface
+whose collar ring lies behind the neck.
+
+Model frame (millimetres, right-handed): origin at the midpoint of the two iris centres of the
+neutral head; +X toward the PATIENT'S LEFT, +Y up, +Z forward (out of the face, toward the
+camera at neutral). The photo's own small head roll and yaw are removed so that the model's
+neutral pose is 0° yaw / roll; neutral pitch is the photo's (she faces the camera). The scale
+assumes an inter-pupillary distance of 63 mm (a typical adult value, not a clinical threshold).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from importlib.util import find_spec
+from typing import Final
+
+import numpy as np
+from numpy.typing import NDArray
+
+from cdcare.errors import N_, CdcareError
+
+F64 = NDArray[np.float64]
+I64 = NDArray[np.int64]
+
+PHOTO_SOURCE: Final = (
+    "scikit-image skimage/data/astronaut.png: NASA photograph of Eileen Collins, public domain"
+)
+IPD_MM: Final = 63.0  # typical adult inter-pupillary distance, sets the model's scale
+HEAD_CENTRE_MM: Final = (0.0, 10.0, -85.0)  # skull ellipsoid centre
+HEAD_SEMI_AXES_MM: Final = (98.0, 118.0, 108.0)  # half width, half height, half length
+PIVOT_MM: Final = (0.0, -70.0, -85.0)  # head rotation centre (upper cervical spine)
+NECK_CENTRE_Z_MM: Final = -72.0
+NECK_RADII_MM: Final = (50.0, 52.0)  # half width (X), half depth (Z)
+NECK_Y_MM: Final = (-190.0, -40.0)  # bottom (inside the collar) and top (inside the head)
+HAIR_BOTTOM_Y_MM: Final = -40.0  # skull below this, in front of the head centre, is skin
+STERNUM_MM: Final = (0.0, -200.0, -60.0)  # torso rotation centre for shoulder elevation
+
+# Regions of the 512×512 photo (pixels, u right, v down), chosen by looking at it.
+_TORSO_OUTLINE_PX: Final = (
+    (116, 178), (128, 158), (150, 147), (185, 142), (225, 141), (265, 145), (282, 160),
+    (292, 182), (299, 200), (303, 218), (306, 234), (316, 239), (331, 251), (343, 268),
+    (350, 290), (355, 320), (362, 360), (366, 400), (366, 470), (28, 470), (28, 400),
+    (30, 350), (36, 318), (44, 288), (52, 265), (76, 236), (100, 216), (113, 206),
+)  # fmt: skip
+_RING_CENTRE_PX: Final = (209.0, 219.0)
+_RING_SEMI_AXES_PX: Final = (97.0, 71.0)
+_HELMET_CENTRE_PX: Final = (395, 478)
+_HELMET_RADIUS_PX: Final = 138
+_HAIR_CROP_PX: Final = (slice(30, 68), slice(168, 282))
+_HAIR_ELLIPSE_PX: Final = (
+    (228.0, 78.0),
+    (67.0, 57.0),
+)  # inside the hair silhouette  # rows, columns
+_SKIN_CROP_PX: Final = (slice(118, 130), slice(232, 246))
+_DARK_CROP_PX: Final = (slice(200, 240), slice(170, 240))
+
+TILE = 256  # side of the hair tile in the texture atlas (pixels; 1 px per mm of skull)
+
+
+@dataclass(frozen=True)
+class SceneModel:
+    """Triangle meshes in the model frame, with texture coordinates into one atlas.
+
+    ``verts`` (N×3, mm); ``blend`` (N,): 1 = moves with the head, 0 = moves with the torso,
+    between = neck; ``tris`` (T×3 vertex indices, counter-clockwise seen from outside);
+    ``uv`` (T×3×2 atlas pixels, per corner); ``lit`` (T,): True where the texture is unlit
+    (procedural skull/neck) so shading is absolute, False where the photo's own lighting is
+    kept at neutral; ``normals0`` (N×3) unit normals at neutral; ``torso`` and ``neck`` (T,)
+    bool mark the torso and neck triangles; ``atlas`` BGR uint8 texture; ``iod_mm``
+    inter-ocular (iris-centre) distance in mm.
+    """
+
+    verts: F64
+    blend: F64
+    tris: I64
+    uv: NDArray[np.float32]
+    lit: NDArray[np.bool_]
+    normals0: F64
+    torso: NDArray[np.bool_]
+    neck: NDArray[np.bool_]
+    atlas: NDArray[np.uint8]
+    iod_mm: float
+
+
+def rotation(yaw_deg: float, pitch_deg: float, roll_deg: float) -> F64:
+    """Head rotation matrix in the model frame, R = Ry(yaw) · Rx(pitch) · Rz(−roll).
+
+    Intrinsic order yaw, then pitch, then roll. yaw + = chin toward the patient's left;
+    pitch + = chin down; roll + = head tilted toward the patient's left shoulder.
+    """
+    y, p, r = np.radians([yaw_deg, pitch_deg, -roll_deg])
+    ry = np.array([[np.cos(y), 0, np.sin(y)], [0, 1, 0], [-np.sin(y), 0, np.cos(y)]])
+    rx = np.array([[1, 0, 0], [0, np.cos(p), -np.sin(p)], [0, np.sin(p), np.cos(p)]])
+    rz = np.array([[np.cos(r), -np.sin(r), 0], [np.sin(r), np.cos(r), 0], [0, 0, 1]])
+    return np.asarray(ry @ rx @ rz, dtype=np.float64)
+
+
+def vertex_normals(verts: F64, tris: I64) -> F64:
+    """Area-weighted unit vertex normals of a counter-clockwise mesh."""
+    a, b, c = verts[tris[:, 0]], verts[tris[:, 1]], verts[tris[:, 2]]
+    fn = np.cross(b - a, c - a)
+    n = np.zeros_like(verts)
+    for k in range(3):
+        np.add.at(n, tris[:, k], fn)
+    length = np.linalg.norm(n, axis=1, keepdims=True)
+    return np.asarray(n / np.maximum(length, 1e-9), dtype=np.float64)
+
+
+def _photo() -> NDArray[np.uint8]:
+    import cv2
+
+    if find_spec("skimage") is None:
+        raise CdcareError(N_("The synthetic video needs the scikit-image package (its photo)."))
+    path = resources.files("skimage") / "data" / "astronaut.png"
+    img = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    if img is None:
+        raise CdcareError(N_("The synthetic video needs the scikit-image package (its photo)."))
+    return np.asarray(img, dtype=np.uint8)
+
+
+def _landmarks(photo: NDArray[np.uint8]) -> F64:
+    """478 MediaPipe landmarks of the photo: (u, v, depth) in photo pixels, depth + = away."""
+    import cv2
+    import mediapipe as mp
+
+    with mp.solutions.face_mesh.FaceMesh(
+        static_image_mode=True, refine_landmarks=True, max_num_faces=1
+    ) as mesh:
+        result = mesh.process(cv2.cvtColor(photo, cv2.COLOR_BGR2RGB))
+    if not result.multi_face_landmarks:
+        raise CdcareError(N_("MediaPipe found no face in the synthetic video's photo."))
+    w = float(photo.shape[1])
+    pts = [
+        (p.x * w, p.y * photo.shape[0], p.z * w) for p in result.multi_face_landmarks[0].landmark
+    ]
+    return np.asarray(pts, dtype=np.float64)
+
+
+def _face_triangles() -> tuple[I64, list[list[int]]]:
+    """Canonical tessellation triangles, and the boundary loops (face oval first, then holes)."""
+    import mediapipe as mp
+
+    adj: defaultdict[int, set[int]] = defaultdict(set)
+    for a, b in mp.solutions.face_mesh.FACEMESH_TESSELATION:
+        adj[a].add(b)
+        adj[b].add(a)
+    tris = {tuple(sorted((a, b, c))) for a in adj for b in adj[a] for c in adj[a] & adj[b]}
+    uses: Counter[tuple[int, int]] = Counter()
+    for t in tris:
+        uses.update([(t[0], t[1]), (t[0], t[2]), (t[1], t[2])])
+    # A 3-cycle that is not a face has all three edges shared by three triangles.
+    faces = [t for t in tris if min(uses[(t[0], t[1])], uses[(t[0], t[2])], uses[(t[1], t[2])]) < 3]
+    uses = Counter()
+    for t in faces:
+        uses.update([(t[0], t[1]), (t[0], t[2]), (t[1], t[2])])
+    nbr: defaultdict[int, list[int]] = defaultdict(list)
+    for (a, b), n in uses.items():
+        if n == 1:
+            nbr[a].append(b)
+            nbr[b].append(a)
+    loops: list[list[int]] = []
+    seen: set[int] = set()
+    for start in sorted(nbr):
+        if start in seen:
+            continue
+        loop, prev, cur = [start], -1, start
+        seen.add(start)
+        while True:
+            nxt = [n for n in nbr[cur] if n != prev and n not in seen]
+            if not nxt:
+                break
+            prev, cur = cur, nxt[0]
+            loop.append(cur)
+            seen.add(cur)
+        loops.append(loop)
+    loops.sort(key=len, reverse=True)
+    return np.asarray(sorted(faces), dtype=np.int64), loops
+
+
+def _orient(verts: F64, tris: I64, outward: F64) -> I64:
+    """Flip triangles so that their normal points along ``outward`` (T×3 direction per tri)."""
+    a, b, c = verts[tris[:, 0]], verts[tris[:, 1]], verts[tris[:, 2]]
+    flip = np.einsum("ij,ij->i", np.cross(b - a, c - a), outward) < 0
+    out = tris.copy()
+    out[flip, 1], out[flip, 2] = tris[flip, 2], tris[flip, 1]
+    return out
+
+
+def _orient_manifold(verts: F64, tris: I64, outward: F64) -> I64:
+    """Consistent winding over a connected mesh (neighbours traverse shared edges oppositely).
+
+    The triangle whose normal is most aligned with ``outward`` (a 3-vector) fixes the sense.
+    """
+    a, b, c = verts[tris[:, 0]], verts[tris[:, 1]], verts[tris[:, 2]]
+    n = np.cross(b - a, c - a)
+    seed = int(np.argmax(np.abs(n @ outward) / np.maximum(np.linalg.norm(n, axis=1), 1e-9)))
+    out = [list(t) for t in tris.tolist()]
+    if n[seed] @ outward < 0:
+        out[seed][1], out[seed][2] = out[seed][2], out[seed][1]
+    by_edge: defaultdict[frozenset[int], list[int]] = defaultdict(list)
+    for i, t in enumerate(out):
+        for k in range(3):
+            by_edge[frozenset((t[k], t[(k + 1) % 3]))].append(i)
+    done, todo = {seed}, [seed]
+    while todo:
+        i = todo.pop()
+        t = out[i]
+        for k in range(3):
+            u, v = t[k], t[(k + 1) % 3]
+            for j in by_edge[frozenset((u, v))]:
+                if j in done:
+                    continue
+                s = out[j]
+                if any(s[m] == u and s[(m + 1) % 3] == v for m in range(3)):
+                    s[1], s[2] = s[2], s[1]
+                done.add(j)
+                todo.append(j)
+    return np.asarray(out, dtype=np.int64)
+
+
+def _textures(photo: NDArray[np.uint8], face_uv: F64, oval: list[int]) -> NDArray[np.uint8]:
+    """Atlas = [photo | torso photo (face removed, helmet inpainted) | hair tile | flat tiles]."""
+    import cv2
+
+    torso = photo.copy()
+    dark = np.median(photo[_DARK_CROP_PX].reshape(-1, 3), axis=0)
+    hull = cv2.convexHull(face_uv[oval, :2].astype(np.int32))
+    cv2.fillConvexPoly(torso, hull, dark.tolist())
+    cv2.rectangle(torso, (185, 150), (262, 200), dark.tolist(), -1)
+    hsv = cv2.cvtColor(photo, cv2.COLOR_BGR2HSV)
+    orange = (hsv[..., 0] < 22) & (hsv[..., 1] > 90)
+    helmet = np.zeros(photo.shape[:2], np.uint8)
+    cv2.circle(helmet, _HELMET_CENTRE_PX, _HELMET_RADIUS_PX, (255,), -1)
+    helmet[330:, 255:][~orange[330:, 255:]] = 255
+    helmet = np.asarray(cv2.dilate(helmet, np.ones((5, 5), np.uint8)), dtype=np.uint8)
+    torso = np.asarray(cv2.inpaint(torso, helmet, 5, cv2.INPAINT_TELEA), dtype=np.uint8)
+    hair = cv2.resize(photo[_HAIR_CROP_PX], (TILE, TILE), interpolation=cv2.INTER_LINEAR)
+    # Match the tile's mean colour to the photo's hair around the face (less visible seam).
+    (hu, hv), (ha, hb) = _HAIR_ELLIPSE_PX
+    vv, uu = np.mgrid[: photo.shape[0], : photo.shape[1]]
+    ring = ((uu - hu) / ha) ** 2 + ((vv - hv) / hb) ** 2 < 1.0
+    face_px = np.zeros(photo.shape[:2], np.uint8)
+    cv2.fillConvexPoly(face_px, hull, (255,))
+    around = photo[ring & (cv2.dilate(face_px, np.ones((15, 15), np.uint8)) == 0)]
+    gain = around.reshape(-1, 3).mean(axis=0) / hair.reshape(-1, 3).mean(axis=0)
+    hair = np.clip(hair * gain, 0, 255).astype(np.uint8)
+    atlas = np.zeros((512, 1024 + TILE + 64, 3), np.uint8)
+    skin = np.median(photo[_SKIN_CROP_PX].reshape(-1, 3), axis=0)
+    atlas[:, :512] = photo
+    # Backdrop seen between the jaw and the hair at the face's edge would show on the cheeks.
+    face_mask = np.zeros(photo.shape[:2], np.uint8)
+    cv2.fillConvexPoly(face_mask, hull, (255,))
+    band = (cv2.dilate(face_mask, np.ones((9, 9), np.uint8)) > 0) & (
+        cv2.erode(face_mask, np.ones((31, 31), np.uint8)) == 0
+    )
+    pale = (hsv[..., 1] < 40) & (hsv[..., 2] > 170)
+    atlas[:512, :512][band & pale] = skin
+    atlas[:, 512:1024] = torso
+    atlas[:TILE, 1024 : 1024 + TILE] = hair
+    atlas[:64, 1024 + TILE :] = skin
+    atlas[64:128, 1024 + TILE :] = dark
+    return atlas
+
+
+SKIN_UV: Final = (1024.0 + TILE + 32.0, 32.0)
+DARK_UV: Final = (1024.0 + TILE + 32.0, 96.0)
+
+
+def _skull(oval_pts: F64, n_rings: int = 14) -> tuple[F64, I64]:
+    """Loft from the face oval (closed loop, model mm) to the back pole of the skull ellipsoid.
+
+    Vertex 0..len(oval)-1 of the result are the oval points themselves (shared with the face).
+    """
+    c = np.asarray(HEAD_CENTRE_MM)
+    ax = np.asarray(HEAD_SEMI_AXES_MM)
+    rel = (oval_pts - c) / ax
+    r0 = np.linalg.norm(rel, axis=1)
+    e0 = rel / r0[:, None]
+    back = np.array([0.0, 0.0, -1.0])
+    n = len(oval_pts)
+    rings = [oval_pts]
+    for k in range(1, n_rings):
+        t = k / n_rings
+        omega = np.arccos(np.clip(e0 @ back, -1.0, 1.0))
+        e = (np.sin((1 - t) * omega)[:, None] * e0 + np.sin(t * omega)[:, None] * back) / np.sin(
+            omega
+        )[:, None]
+        s = min(t / 0.35, 1.0)
+        r = r0 + (1.0 - r0) * (3 * s * s - 2 * s**3)
+        rings.append(c + ax * (e * r[:, None]))
+    verts = np.concatenate([*rings, (c + ax * back)[None]])
+    tris: list[tuple[int, int, int]] = []
+    for k in range(n_rings - 1):
+        for i in range(n):
+            a, b = k * n + i, k * n + (i + 1) % n
+            tris += [(a, b, b + n), (a, b + n, a + n)]
+    pole = len(verts) - 1
+    last = (n_rings - 1) * n
+    tris += [(last + i, last + (i + 1) % n, pole) for i in range(n)]
+    t_arr = np.asarray(tris, dtype=np.int64)
+    cent = verts[t_arr].mean(axis=1)
+    return verts, _orient(verts, t_arr, cent - c)
+
+
+def _neck(rings: int = 10, around: int = 24) -> tuple[F64, F64, I64]:
+    """Elliptic tube: vertices, their head blend (0 at the bottom … 1 above the pivot), tris."""
+    ys = np.linspace(NECK_Y_MM[0], NECK_Y_MM[1], rings)
+    ang = np.linspace(0, 2 * np.pi, around, endpoint=False)
+    xx = NECK_RADII_MM[0] * np.sin(ang)
+    zz = NECK_CENTRE_Z_MM + NECK_RADII_MM[1] * np.cos(ang)
+    verts = np.asarray([(x, y, z) for y in ys for x, z in zip(xx, zz, strict=True)])
+    s = np.clip((verts[:, 1] - NECK_Y_MM[0]) / (PIVOT_MM[1] - NECK_Y_MM[0]), 0.0, 1.0)
+    blend = 3 * s * s - 2 * s**3
+    tris = []
+    for k in range(rings - 1):
+        for i in range(around):
+            a, b = k * around + i, k * around + (i + 1) % around
+            tris += [(a, b, b + around), (a, b + around, a + around)]
+    t_arr = np.asarray(tris, dtype=np.int64)
+    cent = verts[t_arr].mean(axis=1)
+    outward = cent - np.column_stack([np.zeros(len(cent)), cent[:, 1], np.full(len(cent), -72.0)])
+    return verts, blend, _orient(verts, t_arr, outward)
+
+
+def _ellipse_radius(u: F64 | float, v: F64 | float) -> F64:
+    """Elliptic radius of photo pixel (u, v) about the collar ring (1 = its outer edge)."""
+    return np.asarray(
+        np.hypot(
+            (u - _RING_CENTRE_PX[0]) / _RING_SEMI_AXES_PX[0],
+            (v - _RING_CENTRE_PX[1]) / _RING_SEMI_AXES_PX[1],
+        ),
+        dtype=np.float64,
+    )
+
+
+def _torso(photo: NDArray[np.uint8], to_model: F64, step: int = 3) -> tuple[F64, I64, F64]:
+    """Curved surface over the photo's space suit: vertices (mm), tris, uv (photo px)."""
+    import cv2
+
+    outline = np.asarray(_TORSO_OUTLINE_PX, dtype=np.float32)
+    hsv = cv2.cvtColor(photo, cv2.COLOR_BGR2HSV)
+    vv_px, uu_px = np.mgrid[: photo.shape[0], : photo.shape[1]]
+    backdrop = (  # pale grey wall above the shoulders, outside the collar's lining
+        (hsv[..., 1] < 24) & (hsv[..., 2] > 190) & (vv_px < 260)
+        & (_ellipse_radius(uu_px.astype(float), vv_px.astype(float)) > 0.85)
+    )  # fmt: skip
+    backdrop = cv2.dilate(backdrop.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    us = np.arange(14, 376, step, dtype=np.float64)
+    vs = np.arange(136, 476, step, dtype=np.float64)
+    uu, vv = np.meshgrid(us, vs)
+    uv = np.column_stack([uu.ravel(), vv.ravel()])
+    xy = (uv - to_model[:2]) * to_model[2] * np.array([1.0, -1.0])
+    ring = _ellipse_radius(uv[:, 0], uv[:, 1])
+    dy = np.clip((uv[:, 1] - _RING_CENTRE_PX[1]) / _RING_SEMI_AXES_PX[1], -1, 1)
+    chest = -40.0 - xy[:, 0] ** 2 / 700.0
+    collar = -95.0 + 65.0 * dy - np.where(ring < 0.8, 20.0, 0.0)
+    z = np.where(ring < 1.05, np.minimum(collar, chest + 8.0), chest)
+    verts = np.column_stack([xy, z])
+    nu = len(us)
+    tris = []
+    for j in range(len(vs) - 1):
+        for i in range(nu - 1):
+            cu, cv = us[i] + step / 2, vs[j] + step / 2
+            if (
+                cv2.pointPolygonTest(outline, (float(cu), float(cv)), False) < 0
+                or backdrop[int(cv), int(cu)]
+            ):
+                continue
+            a = j * nu + i
+            tris += [(a, a + nu, a + 1), (a + 1, a + nu, a + nu + 1)]
+    t_arr = np.asarray(tris, dtype=np.int64)
+    return verts, _orient(verts, t_arr, np.tile([0.0, 0.0, 1.0], (len(t_arr), 1))), uv
+
+
+def _neutralise(face: F64) -> F64:
+    """Rotation R with ``face @ R`` neutral: outer eye corners (33 → 263) along +X."""
+    e = face[263] - face[33]
+    roll0 = np.degrees(np.arctan2(-e[1], e[0]))
+    yaw0 = np.degrees(np.arctan2(-e[2], e[0]))
+    return rotation(yaw0, 0.0, roll0)
+
+
+@cache
+def scene_model() -> SceneModel:
+    """Build (once per process) the person to render; see the module docstring."""
+    photo = _photo()
+    lm = _landmarks(photo)
+    eyes = (468, 473)  # right iris centre (image left), left iris centre (image right)
+    origin = lm[list(eyes)].mean(axis=0)
+    scale = IPD_MM / float(np.linalg.norm(lm[eyes[1], :2] - lm[eyes[0], :2]))
+    flip = np.array([1.0, -1.0, -1.0])
+    face = (lm - origin) * scale * flip
+    neutral = _neutralise(face)
+    face = face @ neutral
+    ftris, loops = _face_triangles()
+    oval = loops[0]
+    extra_v: list[F64] = []
+    extra_t: list[tuple[int, int, int]] = []
+    for hole in loops[1:]:  # fan-fill the eyes and the mouth from their centroid
+        centre = len(face) + len(extra_v)
+        extra_v.append(face[hole].mean(axis=0))
+        extra_t += [(hole[i], hole[(i + 1) % len(hole)], centre) for i in range(len(hole))]
+    uv_face = np.concatenate([lm[:, :2], [lm[h, :2].mean(axis=0) for h in loops[1:]]])
+    mid = uv_face[oval].mean(axis=0)  # pull the oval's texture inside the photo's face edge
+    uv_face[oval] = mid + 0.92 * (uv_face[oval] - mid)
+    face = np.concatenate([face, np.asarray(extra_v)])
+    ftris = np.concatenate([ftris, np.asarray(extra_t, dtype=np.int64)])
+
+    skull_v, skull_t = _skull(face[oval])
+    skull_idx = np.concatenate([np.asarray(oval), len(face) + np.arange(len(skull_v) - len(oval))])
+    verts = np.concatenate([face, skull_v[len(oval) :]])
+    skull_t = skull_idx[skull_t]
+    head_t = _orient_manifold(verts, np.concatenate([ftris, skull_t]), np.array([0.0, 0.0, 1.0]))
+    ftris, skull_t = head_t[: len(ftris)], head_t[len(ftris) :]
+    corners = verts[skull_t]
+    cent = corners.mean(axis=1)
+    hair = (cent[:, 1] > HAIR_BOTTOM_Y_MM) | (cent[:, 2] < HEAD_CENTRE_MM[2] - 20.0)
+    hair_uv = np.stack([1024.0 + 200.0 + corners[..., 2], 128.0 - 0.9 * corners[..., 1]], -1)
+    photo_uv = ((corners @ neutral.T) * flip / scale + origin)[..., :2]
+    (hu, hv), (ha, hb) = _HAIR_ELLIPSE_PX
+    inside = ((photo_uv[..., 0] - hu) / ha) ** 2 + ((photo_uv[..., 1] - hv) / hb) ** 2 < 1.0
+    front = inside.all(axis=1) & (cent[:, 2] > HEAD_CENTRE_MM[2])
+    skull_uv = np.where(hair[:, None, None], hair_uv, np.asarray(SKIN_UV))
+    skull_uv = np.where(front[:, None, None], photo_uv, skull_uv)
+    n_head = len(verts)
+
+    neck_v, neck_blend, neck_t = _neck()
+    neck_t = neck_t + n_head
+    verts = np.concatenate([verts, neck_v])
+    torso_v, torso_t, torso_uv = _torso(photo, np.array([origin[0], origin[1], scale]))
+    torso_t = torso_t + len(verts)
+    verts = np.concatenate([verts, torso_v])
+    blend = np.concatenate([np.ones(n_head), neck_blend, np.zeros(len(torso_v))])
+    tris = np.concatenate([ftris, skull_t, neck_t, torso_t])
+    uv = np.concatenate(
+        [
+            uv_face[ftris],
+            skull_uv,
+            np.broadcast_to(np.asarray(DARK_UV), (len(neck_t), 3, 2)),
+            (torso_uv + np.array([512.0, 0.0]))[torso_t - (len(verts) - len(torso_v))],
+        ]
+    ).astype(np.float32)
+    lit = np.zeros(len(tris), bool)
+    lit[len(ftris) : len(ftris) + len(skull_t) + len(neck_t)] = True
+    torso_mask = np.zeros(len(tris), bool)
+    torso_mask[len(tris) - len(torso_t) :] = True
+    neck_mask = np.zeros(len(tris), bool)
+    neck_mask[len(ftris) + len(skull_t) : len(ftris) + len(skull_t) + len(neck_t)] = True
+    return SceneModel(
+        verts=verts,
+        blend=blend,
+        tris=tris,
+        uv=uv,
+        lit=lit,
+        normals0=vertex_normals(verts, tris),
+        torso=torso_mask,
+        neck=neck_mask,
+        atlas=_textures(photo, lm, oval),
+        iod_mm=IPD_MM,
+    )
