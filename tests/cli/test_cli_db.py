@@ -31,17 +31,17 @@ def _patients(data_dir: Path) -> int:
 def test_demo_backup_restore_cycle(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["db", "upgrade"]) == 0
     assert run(["demo"]) == 0
-    assert "Demo data created: 8 patients" in capsys.readouterr().err
-    assert _patients(data_dir) == 8
+    assert "Demo data created: 30 patients" in capsys.readouterr().err
+    assert _patients(data_dir) == 30
     assert run(["demo", "--if-empty"]) == 0
     assert "already present" in capsys.readouterr().err
-    assert _patients(data_dir) == 8
+    assert _patients(data_dir) == 30
 
     backup = data_dir / "b" / "cdcare.bak"
     assert run(["db", "backup", str(backup)]) == 0
     assert run(["db", "verify", str(backup)]) == 0
     assert run(["db", "restore", str(backup)]) == 0
-    assert _patients(data_dir) == 8
+    assert _patients(data_dir) == 30
 
 
 def test_restore_refuses_newer_data_exit_6(

@@ -1,13 +1,19 @@
-"""Synthetic demo data: a demo centre, staff, and patients with visits and scale scores.
+"""Synthetic demo data: a demo centre, staff, and a cohort followed over two years.
 
 Everything here is invented (seeded pseudo-random numbers); no real person is described.
 Re-running :func:`load_demo` replaces the demo centre's data and yields the same cohort for
-the same seed and ``today``.
+the same seed and ``today``. Each patient has an intake, injection cycles about every 12–14
+weeks (logged through the planning checks), TWSTRS at each injection and about 4–5 weeks
+later, PHQ-9/GAD-7, a diary (about half of the patients, 2–3 days a week), exercise
+programmes and, for some, an oral medication. Most respond to toxin; a few are primary or
+secondary non-responders, so the follow-up analytics show real curves. Medication doses are
+given only as "1 tablet" (a count, not an invented strength).
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -15,6 +21,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from cdcare.care import medications as meds
+from cdcare.care.injections import add_adverse_event, record_injection
+from cdcare.care.intake import record_intake
 from cdcare.care.patients import (
     add_visit,
     create_centre,
@@ -22,12 +31,44 @@ from cdcare.care.patients import (
     create_user,
     record_assessment,
 )
+from cdcare.care.rehab import assign, library
+from cdcare.clinical.planning import PlanItem, make_plan
+from cdcare.clinical.posture import parse_pattern
 from cdcare.clinical.scales import get_instrument, score
 from cdcare.errors import ScaleError
-from cdcare.store.models import Centre, Patient, Role, ScaleAssessment, Sex, User, Visit
+from cdcare.store.care_models import (
+    AdverseEvent,
+    DiaryEntry,
+    ExerciseAssignment,
+    InjectionSession,
+    InjectionSite,
+    Intake,
+    Medication,
+    MedicationEvent,
+)
+from cdcare.store.models import (
+    Centre,
+    Patient,
+    RecordVersion,
+    Role,
+    ScaleAssessment,
+    Sex,
+    User,
+    Visit,
+)
 
 DEMO_CENTRE = "DEMO"
 SEOUL = ZoneInfo("Asia/Seoul")
+#: (posture pattern, TWSTRS items kept non-zero among the direction items) per demo patient.
+PATTERNS = (
+    ("torticaput:left", {"rotation", "laterocollis"}),
+    ("torticaput:right", {"rotation", "laterocollis"}),
+    ("torticollis:left", {"rotation"}),
+    ("laterocollis:right", {"laterocollis", "rotation"}),
+    ("retrocollis", {"retrocollis"}),
+)
+PRODUCTS = ("botox", "botox", "xeomin", "dysport", "meditoxin")
+DIRECTION_ITEMS = ("rotation", "laterocollis", "anterocollis", "retrocollis")
 
 
 @dataclass(frozen=True)
@@ -39,15 +80,19 @@ class DemoSummary:
     patients: int
     visits: int
     assessments: int
+    injections: int = 0
+    diary_entries: int = 0
 
 
-def _answers(instrument: str, severity: float, rng: random.Random) -> dict[str, int]:
+def _answers(
+    instrument: str, severity: float, rng: random.Random, noise: float = 0.15
+) -> dict[str, int]:
     """Plausible answers: each item near ``severity`` (0–1) of its range, always valid."""
     inst = get_instrument(instrument)
     answers: dict[str, int] = {}
     for item in inst.items:
         values = sorted(item.values)
-        pos = min(max(severity + rng.gauss(0, 0.15), 0.0), 1.0)
+        pos = min(max(severity + rng.gauss(0, noise), 0.0), 1.0)
         answers[item.code] = values[round(pos * (len(values) - 1))]
     for _ in range(len(answers)):  # "score one of two" items: zero the one named
         try:
@@ -60,15 +105,52 @@ def _answers(instrument: str, severity: float, rng: random.Random) -> dict[str, 
     return answers
 
 
+def effect(days: int) -> float:
+    """Share (0–1) of a cycle's full benefit reached ``days`` after an injection: onset in
+    1–2 weeks, full by about 4 weeks [S30], fading from about 8 weeks [V9] to 0.15."""
+    if days < 0:
+        return 0.0
+    if days < 28:
+        return max(0.0, (days - 5) / 23)
+    if days < 56:
+        return 1.0
+    return max(0.15, 1.0 - (days - 56) / 35)
+
+
 def clear_demo(*, db: Session) -> None:
-    """Delete the demo centre and everything that belongs to it."""
+    """Delete the demo centre and everything that belongs to it (children before parents).
+
+    The append-only ``audit_event`` table is never touched.
+    """
     centre = db.scalar(select(Centre).where(Centre.code == DEMO_CENTRE))
     if centre is None:
         return
     pids = list(db.scalars(select(Patient.id).where(Patient.centre_id == centre.id)))
+    uids = list(db.scalars(select(User.id).where(User.centre_id == centre.id)))
     if pids:
+        sids = select(InjectionSession.id).where(InjectionSession.patient_id.in_(pids))
+        mids = select(Medication.id).where(Medication.patient_id.in_(pids))
+        owned = {
+            "intake": select(Intake.id).where(Intake.patient_id.in_(pids)),
+            "diary_entry": select(DiaryEntry.id).where(DiaryEntry.patient_id.in_(pids)),
+            "patient": select(Patient.id).where(Patient.id.in_(pids)),
+        }
+        for entity, ids in owned.items():
+            db.execute(
+                delete(RecordVersion).where(
+                    RecordVersion.entity == entity, RecordVersion.entity_id.in_(ids)
+                )
+            )
+        db.execute(delete(AdverseEvent).where(AdverseEvent.session_id.in_(sids)))
+        db.execute(delete(InjectionSite).where(InjectionSite.session_id.in_(sids)))
+        db.execute(delete(InjectionSession).where(InjectionSession.patient_id.in_(pids)))
+        db.execute(delete(MedicationEvent).where(MedicationEvent.medication_id.in_(mids)))
+        for model in (Medication, ExerciseAssignment, DiaryEntry, Intake):
+            db.execute(delete(model).where(model.patient_id.in_(pids)))
         db.execute(delete(ScaleAssessment).where(ScaleAssessment.patient_id.in_(pids)))
         db.execute(delete(Visit).where(Visit.patient_id.in_(pids)))
+    if uids:
+        db.execute(delete(RecordVersion).where(RecordVersion.changed_by_id.in_(uids)))
     db.execute(delete(User).where(User.centre_id == centre.id))
     if pids:
         db.execute(delete(Patient).where(Patient.id.in_(pids)))
@@ -81,14 +163,223 @@ def has_demo(*, db: Session) -> bool:
     return db.scalar(select(Centre.id).where(Centre.code == DEMO_CENTRE)) is not None
 
 
-def load_demo(
-    *, db: Session, seed: int = 2026, patients: int = 8, today: date | None = None
-) -> DemoSummary:
-    """(Re)create the demo centre with ``patients`` synthetic patients over two years.
+@dataclass
+class _Counts:
+    visits: int = 0
+    assessments: int = 0
+    injections: int = 0
+    diary: int = 0
 
-    Each patient has a visit about every 13 weeks (the usual toxin cycle) with TWSTRS,
-    PHQ-9 and GAD-7 scored by the scale engine.
-    """
+
+def _plan_items(pattern: str, product: str, share: float) -> tuple[PlanItem, ...]:
+    """The plan's muscles with doses ``share`` of the way up each sourced range (step 5)."""
+    plan = make_plan([parse_pattern(pattern)], product)
+    out = []
+    for it in plan.items:
+        assert it.range is not None
+        dose = it.range.low + 5 * int(share * (it.range.high - it.range.low) / 5)
+        out.append(PlanItem(it.muscle, it.side, dose))
+    return tuple(out)
+
+
+def _intake(db: Session, patient: Patient, i: int, rng: random.Random, today: date) -> None:
+    data: dict[str, object] = {
+        "onset_date": patient.onset_date.isoformat() if patient.onset_date else None,
+        "onset_speed": "sudden" if i == 4 else "insidious",
+        "first_symptoms": [rng.choice(["head_turning", "head_tilt", "neck_pain"])],
+        "course": rng.choice(["progressive", "stable", "fluctuating"]),
+        "triggers": rng.sample(["stress", "fatigue", "walking", "reading", "driving"], 2),
+        "sensory_tricks": [] if i == 4 else [rng.choice(["hand_on_chin", "hand_on_cheek"])],
+        "family_history": patient.family_history,
+        "neck_trauma": i == 9,
+        "dopamine_blockers": (
+            [{"drug": "levosulpiride", "start": "2019-03-01", "stop": "2019-09-01"}]
+            if i == 11
+            else []
+        ),
+        "pain": rng.randint(2, 7),
+        "stress_fatigue": rng.random() < 0.6,
+        "prior_treatments": ["physiotherapy"] if rng.random() < 0.4 else [],
+    }
+    if i == 4:
+        data["other_neuro_signs"] = ["fixed_posture"]
+    record_intake(db=db, patient_id=patient.id, data=data, today=today)
+
+
+def _patient(
+    db: Session, i: int, rng: random.Random, today: date, centre: Centre, doctor: User
+) -> tuple[Patient, _Counts]:
+    n = _Counts()
+    birth_year = today.year - rng.randint(30, 72)
+    onset = date(birth_year + rng.randint(28, 55 if i else 33), rng.randint(1, 12), 1)
+    onset = min(onset, today - timedelta(days=800 + rng.randint(0, 1500)))
+    patient = create_patient(
+        db=db,
+        centre_id=centre.id,
+        record_number=f"DEMO-{i + 1:03d}",
+        birth_year=birth_year,
+        sex=Sex.FEMALE if rng.random() < 0.66 else Sex.MALE,
+        onset_date=onset,
+        family_history=rng.random() < 0.12,
+        notes="합성 데모 환자 (synthetic demo patient)",
+        today=today,
+    )
+    _intake(db, patient, i, rng, today)
+    kind = {3: "primary", 6: "secondary"}.get(i % 10, "responder")
+    pattern, keep = PATTERNS[i % len(PATTERNS)]
+    product = PRODUCTS[(i // len(PATTERNS)) % len(PRODUCTS)]
+    items = _plan_items(pattern, product, rng.uniform(0.1, 0.4))
+    base = rng.uniform(0.35, 0.6)
+    mood = rng.uniform(0.4, 0.55) if i % 7 == 2 else rng.uniform(0.05, 0.25)
+    days = [today - timedelta(days=728 - rng.randint(0, 20))]
+    while (nxt := days[-1] + timedelta(days=rng.randint(84, 98))) <= today:
+        days.append(nxt)
+    gains = [
+        rng.uniform(0.0, 0.08)
+        if kind == "primary" or (kind == "secondary" and k >= 3)
+        else rng.uniform(0.3, 0.5)
+        for k in range(len(days))
+    ]
+
+    def level(day: date) -> float:
+        """TWSTRS severity share (0–1) on ``day``: baseline minus the current cycle's effect."""
+        k = max((j for j, d in enumerate(days) if d <= day), default=None)
+        return base if k is None else base * (1 - gains[k] * effect((day - days[k]).days))
+
+    def visit(day: date, codes: tuple[str, ...]) -> None:
+        v = add_visit(
+            db=db, patient_id=patient.id, visit_date=day, clinician_id=doctor.id, today=today
+        )
+        n.visits += 1
+        at = datetime.combine(day, time(10, 0), SEOUL)
+        for code in codes:
+            if code == "twstrs":
+                ans = _answers(code, level(day), rng, noise=0.06)
+                for item in DIRECTION_ITEMS:
+                    if item not in keep:
+                        ans[item] = 0
+            else:
+                ans = _answers(code, mood, rng, noise=0.1)
+                if code == "phq9" and not (i == 2 and day == days[-1]):
+                    ans["q9"] = 0
+            record_assessment(
+                db=db,
+                patient_id=patient.id,
+                instrument=code,
+                visit_id=v.id,
+                assessed_by_id=doctor.id,
+                assessed_at=at,
+                answers=ans,
+            )
+            n.assessments += 1
+
+    for k, day in enumerate(days):
+        visit(day, ("twstrs", "phq9", "gad7"))
+        session = record_injection(
+            db=db,
+            patient_id=patient.id,
+            on=day,
+            product=product,
+            items=items,
+            lot=f"DEMO-{product[:3].upper()}-{day:%y%m}",
+            dilution_u_per_ml=50.0,
+            guidance="emg" if k % 2 else "ultrasound",
+            injector=doctor.display_name,
+            injector_id=doctor.id,
+            today=today,
+        )
+        n.injections += 1
+        if rng.random() < 0.08 and day + timedelta(days=7) <= today:
+            code = rng.choice(["dysphagia", "neck_pain", "neck_weakness"])
+            add_adverse_event(
+                db=db,
+                session_id=session.id,
+                onset_on=day + timedelta(days=7),
+                code=code,
+                today=today,
+            )
+        check = day + timedelta(days=rng.randint(28, 35))
+        if check <= today:
+            visit(check, ("twstrs",))
+    lib = sorted(library())
+    for code in rng.sample(lib, 2 if i % 2 else 1):
+        assign(db=db, patient_id=patient.id, programme=code, start_on=days[0], today=today)
+    if i % 3 == 0:
+        _medication(db, patient.id, days[0] - timedelta(days=30), rng, today)
+    if i % 2 == 0:
+        n.diary = _diary(db, patient.id, days[0] - timedelta(days=14), level, rng, today)
+    return patient, n
+
+
+def _medication(db: Session, pid: int, start: date, rng: random.Random, today: date) -> None:
+    drug_class = rng.choice(["anticholinergic", "muscle_relaxant", "benzodiazepine", "analgesic"])
+    drug = rng.choice(meds.classes()[drug_class]["examples"])
+    m = meds.start_medication(
+        db=db,
+        patient_id=pid,
+        drug=drug,
+        drug_class=drug_class,
+        dose=1,
+        unit="tablet",
+        frequency="twice daily",
+        start_on=start,
+        today=today,
+    )
+    meds.titrate(db=db, medication_id=m.id, on=start + timedelta(days=28), dose=2, today=today)
+    if rng.random() < 0.5:
+        meds.side_effect(
+            db=db,
+            medication_id=m.id,
+            on=start + timedelta(days=40),
+            note="졸림 (drowsiness)",
+            today=today,
+        )
+        meds.stop(
+            db=db,
+            medication_id=m.id,
+            on=start + timedelta(days=60),
+            reason="side effect",
+            today=today,
+        )
+
+
+def _diary(
+    db: Session,
+    pid: int,
+    start: date,
+    level: Callable[[date], float],
+    rng: random.Random,
+    today: date,
+) -> int:
+    """Diary rows 2–3 days a week (bulk-added; every value generated within 0–10)."""
+    adherence = rng.uniform(0.4, 0.9)
+    rows = []
+    day = start
+    while day <= today:
+        if rng.random() < 0.35:
+            sev = min(10, max(0, round(13 * level(day) + rng.gauss(0, 0.6))))
+            trig = [t for t in ("stress", "fatigue") if rng.random() < 0.25]
+            rows.append(
+                DiaryEntry(
+                    patient_id=pid,
+                    entry_date=day,
+                    severity=sev,
+                    pain=min(10, max(0, sev - 1 + round(rng.gauss(0, 1)))),
+                    triggers=trig,
+                    exercise_done=rng.random() < adherence,
+                    side_effects=[],
+                )
+            )
+        day += timedelta(days=1)
+    db.add_all(rows)
+    db.flush()
+    return len(rows)
+
+
+def load_demo(
+    *, db: Session, seed: int = 2026, patients: int = 30, today: date | None = None
+) -> DemoSummary:
+    """(Re)create the demo centre with ``patients`` synthetic patients followed for two years."""
     today = today or datetime.now(UTC).date()
     rng = random.Random(seed)
     clear_demo(db=db)
@@ -104,23 +395,9 @@ def load_demo(
         create_user(db=db, centre_id=centre.id, username=u, display_name=n, role=r)
         for u, n, r in staff
     ]
-    doctor = users[1]
-    n_visits = n_assess = 0
+    total = _Counts()
     for i in range(patients):
-        birth_year = today.year - rng.randint(35, 72)
-        onset = date(birth_year + rng.randint(30, 33 if i == 0 else 55), rng.randint(1, 12), 1)
-        onset = min(onset, today - timedelta(days=800))
-        patient = create_patient(
-            db=db,
-            centre_id=centre.id,
-            record_number=f"DEMO-{i + 1:03d}",
-            birth_year=birth_year,
-            sex=Sex.FEMALE if rng.random() < 0.66 else Sex.MALE,
-            onset_date=onset,
-            family_history=rng.random() < 0.12,
-            notes="합성 데모 환자 (synthetic demo patient)",
-            today=today,
-        )
+        patient, n = _patient(db, i, rng, today, centre, users[1])
         if i == 0:
             create_user(
                 db=db,
@@ -130,32 +407,16 @@ def load_demo(
                 role=Role.PATIENT,
                 patient_id=patient.id,
             )
-        severity = rng.uniform(0.3, 0.75)
-        visit_day = today - timedelta(days=730)
-        while visit_day <= today:
-            visit = add_visit(
-                db=db,
-                patient_id=patient.id,
-                visit_date=visit_day,
-                clinician_id=doctor.id,
-                today=today,
-            )
-            n_visits += 1
-            at = datetime.combine(visit_day, time(10, 0), SEOUL)
-            for code in ("twstrs", "phq9", "gad7"):
-                level = severity if code == "twstrs" else severity * 0.5
-                record_assessment(
-                    db=db,
-                    patient_id=patient.id,
-                    instrument=code,
-                    visit_id=visit.id,
-                    assessed_by_id=doctor.id,
-                    assessed_at=at,
-                    answers=_answers(code, level, rng),
-                )
-                n_assess += 1
-            severity = min(max(severity + rng.gauss(-0.02, 0.06), 0.1), 0.9)
-            visit_day += timedelta(days=rng.randint(84, 100))
+        total.visits += n.visits
+        total.assessments += n.assessments
+        total.injections += n.injections
+        total.diary += n.diary
     return DemoSummary(
-        centre.id, [u.username for u in users] + ["demo-patient"], patients, n_visits, n_assess
+        centre.id,
+        [u.username for u in users] + ["demo-patient"],
+        patients,
+        total.visits,
+        total.assessments,
+        total.injections,
+        total.diary,
     )

@@ -39,7 +39,16 @@ def _root(
 
 
 # Subcommand modules under cdcare.cli; each adds its commands to ``app`` when imported.
-SUBCOMMAND_MODULES: tuple[str, ...] = ("db", "serve", "scales", "learn", "plan", "synth", "report")
+SUBCOMMAND_MODULES: tuple[str, ...] = (
+    "db",
+    "serve",
+    "scales",
+    "learn",
+    "plan",
+    "synth",
+    "patient",
+    "report",
+)
 
 
 def _register() -> None:

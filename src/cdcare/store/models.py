@@ -230,3 +230,4 @@ __all__ = [
     "User",
     "Visit",
 ]
+from cdcare.store import care_models as care_models  # noqa: E402
