@@ -56,6 +56,7 @@ from cdcare.store.models import (
     User,
     Visit,
 )
+from cdcare.store.video_models import VideoAnalysis
 
 DEMO_CENTRE = "DEMO"
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -147,6 +148,7 @@ def clear_demo(*, db: Session) -> None:
         db.execute(delete(MedicationEvent).where(MedicationEvent.medication_id.in_(mids)))
         for model in (Medication, ExerciseAssignment, DiaryEntry, Intake):
             db.execute(delete(model).where(model.patient_id.in_(pids)))
+        db.execute(delete(VideoAnalysis).where(VideoAnalysis.patient_id.in_(pids)))
         db.execute(delete(ScaleAssessment).where(ScaleAssessment.patient_id.in_(pids)))
         db.execute(delete(Visit).where(Visit.patient_id.in_(pids)))
     if uids:

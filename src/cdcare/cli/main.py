@@ -45,6 +45,7 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "scales",
     "learn",
     "plan",
+    "video",
     "synth",
     "patient",
     "report",

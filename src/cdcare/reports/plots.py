@@ -114,3 +114,78 @@ def trend_png(
     finally:
         _pyplot().close(fig)
     return buf.getvalue()
+
+
+def cycle_curves_svg(
+    curves: Mapping[str, Sequence[tuple[float, float]]],
+    *,
+    title: str = "",
+    xlabel: str = "",
+    ylabel: str = "",
+) -> str:
+    """Response curves of injection cycles as an SVG document string, one line per cycle.
+
+    ``curves``: label (e.g. "cycle 3") → (x, y) points; x in weeks since that cycle's
+    injection (0 = injection day, negative = before it), y in the measure's points as stored
+    (higher = worse).
+    """
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(7.5, 3.0), dpi=96)
+    try:
+        for label, points in curves.items():
+            if points:
+                xs, ys = zip(*sorted(points), strict=True)
+                ax.plot(xs, ys, marker="o", markersize=3, linewidth=1.3, label=label)
+        ax.axvline(0, color="#9aa5b1", linewidth=0.8, linestyle="--")
+        ax.set_title(title, fontsize=10)
+        ax.set_xlabel(xlabel, fontsize=9)
+        ax.set_ylabel(ylabel, fontsize=9)
+        ax.grid(True, alpha=0.3)
+        if any(curves.values()):
+            ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.0, 0.5))
+        fig.tight_layout()
+        buf = io.StringIO()
+        fig.savefig(buf, format="svg")
+    finally:
+        plt.close(fig)
+    svg = buf.getvalue()
+    return svg[svg.index("<svg") :]
+
+
+def _to_svg(fig: Figure) -> str:
+    """Render and close a figure; the SVG without its XML prolog (inlined in HTML)."""
+    try:
+        buf = io.StringIO()
+        fig.savefig(buf, format="svg")
+    finally:
+        _pyplot().close(fig)
+    svg = buf.getvalue()
+    return svg[svg.index("<svg") :]
+
+
+def series_svg(
+    t: Sequence[float],
+    series: Mapping[str, Sequence[float | None]],
+    *,
+    title: str = "",
+    ylabel: str = "",
+) -> str:
+    """Per-frame series against time as SVG: ``t`` in seconds, values in ``ylabel``'s unit.
+
+    ``None`` values (frames where nothing was measured) are left as gaps.
+    """
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(7.5, 2.8), dpi=96)
+    for label, values in series.items():
+        if values and len(values) == len(t):
+            ys = [float("nan") if v is None else v for v in values]
+            ax.plot(list(t), ys, linewidth=1.0, label=label)
+    ax.axhline(0, color="#9aa5b1", linewidth=0.6)
+    ax.set_title(title, fontsize=10)
+    ax.set_xlabel("s", fontsize=9)
+    ax.set_ylabel(ylabel, fontsize=9)
+    ax.grid(True, alpha=0.3)
+    if any(series.values()):
+        ax.legend(fontsize=8, loc="upper right")
+    fig.tight_layout()
+    return _to_svg(fig)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,13 +20,14 @@ from cdcare.care.demo import DEMO_CENTRE
 from cdcare.care.patients import latest_assessments, list_patients
 from cdcare.config import Settings
 from cdcare.errors import N_, ConfigError
+from cdcare.jobs.analysis import AnalysisQueue
 from cdcare.store.db import make_engine, session_factory
 from cdcare.store.migrate import current_revision, head_revision
 from cdcare.store.models import Centre, User
 from cdcare.web.deps import DB, optional_user
 from cdcare.web.errors import install_error_handlers
 from cdcare.web.render import render
-from cdcare.web.routes import admin, amend, api, auth, patients, planning, reports
+from cdcare.web.routes import admin, amend, api, auth, patients, planning, reports, videos
 from cdcare.web.security import LoginThrottle
 
 HERE = Path(__file__).parent
@@ -48,11 +51,23 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     secret = _secret(settings)
     engine = engine or make_engine(settings.effective_database_url)
 
+    queue = AnalysisQueue(engine, keep_video=settings.keep_raw_video)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        queue.resume()  # analyses interrupted by the last stop
+        try:
+            yield
+        finally:
+            queue.shutdown()
+
     app = FastAPI(
         title="cdcare",
         version=__version__,
         description="Cervical dystonia care (Korean / English).",
+        lifespan=lifespan,
     )
+    app.state.analysis_queue = queue
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
     app.state.settings = settings
@@ -69,7 +84,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (auth, patients, planning, amend, reports, admin, api):
+    for module in (auth, patients, planning, amend, videos, reports, admin, api):
         app.include_router(module.router)
 
     @app.get("/healthz", tags=["system"])

@@ -13,12 +13,14 @@ from starlette.datastructures import FormData
 
 from cdcare.care.access import Action, authorize, scale_action
 from cdcare.care.patients import get_patient, latest_assessments, record_assessment
+from cdcare.care.videos import get_analysis, twstrs_prefill
 from cdcare.clinical.scales import get_instrument, list_instruments
 from cdcare.clinical.scales.base import Instrument
 from cdcare.errors import N_, CdcareError, ScaleError
 from cdcare.i18n import translate
 from cdcare.reports.plots import trend_svg
 from cdcare.store.models import Patient, ScaleAssessment, User, Visit
+from cdcare.store.video_models import VideoAnalysis
 from cdcare.web.deps import DB, CurrentUser, audit, verify_csrf
 from cdcare.web.i18n import request_lang
 from cdcare.web.render import render
@@ -94,11 +96,14 @@ def form_page(
     *,
     amend_of: ScaleAssessment | None = None,
     reason: str = "",
+    video: VideoAnalysis | None = None,
+    action: str | None = None,
 ) -> Response:
-    """The scale form (new, or an amendment of ``amend_of`` with a reason field)."""
+    """The scale form (new, or an amendment of ``amend_of`` with a reason field), posted to
+    ``action`` (default: the clinic's scale or amendment route)."""
     inst = get_instrument(instrument)
     lang = request_lang(request)
-    action = (
+    action = action or (
         f"/patients/{patient.id}/assessments/{amend_of.id}/amend"
         if amend_of
         else f"/patients/{patient.id}/scales/{inst.code}"
@@ -114,6 +119,8 @@ def form_page(
             "action": action,
             "amend_of": amend_of,
             "reason": reason,
+            "video": video,
+            "suggested": set(twstrs_prefill(video)) if video else set(),
             "error": error.text(lang) if error else "",
             "error_item": getattr(error, "item", None),
         },
@@ -144,12 +151,22 @@ def answers_from_form(inst: Instrument, form: FormData) -> tuple[dict[str, str],
 
 @router.get("/patients/{patient_id}/scales/{instrument}")
 def scale_form(
-    request: Request, patient_id: int, instrument: str, db: DB, user: CurrentUser
+    request: Request,
+    patient_id: int,
+    instrument: str,
+    db: DB,
+    user: CurrentUser,
+    from_video: int | None = None,
 ) -> Response:
-    """An empty form for one instrument (items by code and neutral label)."""
+    """The form for one instrument; ``from_video`` pre-fills TWSTRS items a video suggests."""
     patient = get_patient(db=db, patient_id=patient_id)
     authorize(user, scale_action(instrument), patient)
-    return form_page(request, user, patient, instrument, {}, None, 200)
+    values: dict[str, str] = {}
+    video: VideoAnalysis | None = None
+    if from_video is not None and instrument == "twstrs":
+        video = get_analysis(db=db, patient_id=patient.id, analysis_id=from_video)
+        values = {k: str(v) for k, v in twstrs_prefill(video).items()}
+    return form_page(request, user, patient, instrument, values, None, 200, video=video)
 
 
 @router.post("/patients/{patient_id}/scales/{instrument}", dependencies=[Depends(verify_csrf)])
@@ -161,8 +178,16 @@ async def scale_submit(
     authorize(user, scale_action(instrument), patient)
     inst = get_instrument(instrument)
     values: dict[str, str] = {}
+    video: VideoAnalysis | None = None
     try:
-        values, answers = answers_from_form(inst, await request.form())
+        form = await request.form()
+        video_id = str(form.get("video_analysis_id", ""))
+        video = (
+            get_analysis(db=db, patient_id=patient.id, analysis_id=int(video_id))
+            if video_id.isdigit() and inst.code == "twstrs"
+            else None
+        )
+        values, answers = answers_from_form(inst, form)
         row = record_assessment(
             db=db,
             patient_id=patient.id,
@@ -172,7 +197,9 @@ async def scale_submit(
         )
     except ScaleError as err:
         db.rollback()
-        return form_page(request, user, patient, instrument, values, err, 422)
+        return form_page(request, user, patient, instrument, values, err, 422, video=video)
+    if video is not None:
+        video.assessment_id = row.id  # the clinician confirmed (or edited) the suggestion
     audit(request, db, user, "create", patient_id=patient.id, target=f"scale_assessment:{row.id}")
     db.commit()
     return RedirectResponse(f"/patients/{patient.id}#a{row.id}", status_code=303)

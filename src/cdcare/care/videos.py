@@ -1,0 +1,189 @@
+"""Video analyses of a patient: create, read, run (the job body) and link to a TWSTRS rating.
+
+The measurement itself is :func:`cdcare.video.pipeline.analyze_path` (DESIGN.md video
+contract: degrees, + = chin to the patient's left / tilt to the left shoulder / chin down).
+The job body :func:`run_analysis` runs in a worker process with its own database engine; it
+writes progress (0–1) as it goes, the result or a translatable error at the end, and deletes
+the uploaded file unless the centre keeps raw video.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cdcare.errors import N_, CdcareError, NotFound
+from cdcare.store.db import make_engine, session_scope
+from cdcare.store.video_models import JobStatus, VideoAnalysis
+
+PROGRESS_EVERY_S = 0.5  # seconds between progress writes
+
+
+def create_analysis(
+    *,
+    db: Session,
+    patient_id: int,
+    uploaded_by_id: int | None,
+    filename: str,
+    path: Path,
+    source: str = "clinic",
+    mirrored: bool = False,
+) -> VideoAnalysis:
+    """A queued analysis of the uploaded file at ``path``."""
+    row = VideoAnalysis(
+        patient_id=patient_id,
+        uploaded_by_id=uploaded_by_id,
+        source=source,
+        filename=filename[:255],
+        mirrored=mirrored,
+        video_path=str(path),
+    )
+    db.add(row)
+    db.flush()
+    return row
+
+
+def get_analysis(*, db: Session, patient_id: int, analysis_id: int) -> VideoAnalysis:
+    """One analysis of this patient (NotFound otherwise)."""
+    row = db.get(VideoAnalysis, analysis_id)
+    if row is None or row.patient_id != patient_id:
+        raise NotFound(N_("Video analysis {id} not found"), id=analysis_id)
+    return row
+
+
+def list_analyses(*, db: Session, patient_id: int) -> Sequence[VideoAnalysis]:
+    """All analyses of a patient, newest first."""
+    return db.scalars(
+        select(VideoAnalysis)
+        .where(VideoAnalysis.patient_id == patient_id)
+        .order_by(VideoAnalysis.id.desc())
+    ).all()
+
+
+def latest_result(*, db: Session, patient_id: int) -> VideoAnalysis | None:
+    """The newest finished analysis of a patient, if any."""
+    return db.scalar(
+        select(VideoAnalysis)
+        .where(VideoAnalysis.patient_id == patient_id, VideoAnalysis.status == JobStatus.DONE)
+        .order_by(VideoAnalysis.id.desc())
+        .limit(1)
+    )
+
+
+def error_text(row: VideoAnalysis, lang: str) -> str:
+    """A failed analysis's message in ``lang``."""
+    from cdcare.i18n import translate
+
+    err = row.error or {}
+    template = translate(str(err.get("message", N_("The analysis failed"))), lang)
+    try:
+        return template.format(**err.get("params", {}))
+    except (KeyError, IndexError, ValueError):
+        return template
+
+
+def twstrs_prefill(row: VideoAnalysis) -> dict[str, int]:
+    """TWSTRS severity items suggested by the measurement, keyed by the scale's item codes.
+
+    The video's ``anterocollis_retrocollis`` goes to ``anterocollis`` when the median flexion
+    is positive (chin down) and to ``retrocollis`` when negative; the other item stays 0.
+    """
+    result = row.result or {}
+    sug = result.get("twstrs") or {}
+    items = sug.get("items", sug) if isinstance(sug, dict) else {}
+    out: dict[str, int] = {}
+    for code in (
+        "rotation",
+        "laterocollis",
+        "lateral_shift",
+        "sagittal_shift",
+        "shoulder_elevation",
+    ):
+        value = items.get(code)
+        if isinstance(value, dict):
+            value = value.get("score")
+        if isinstance(value, int | float):
+            out[code] = int(value)
+    ar = items.get("anterocollis_retrocollis")
+    if isinstance(ar, dict):
+        ar = ar.get("score")
+    if isinstance(ar, int | float):
+        flexion = (result.get("posture") or {}).get("flexion_deg") or 0.0
+        out["anterocollis"] = int(ar) if flexion >= 0 else 0
+        out["retrocollis"] = int(ar) if flexion < 0 else 0
+    return out
+
+
+def run_analysis(analysis_id: int, database_url: str, keep_video: bool, lang: str = "en") -> str:
+    """The job body (worker process): analyse the clip and store the outcome; returns status."""
+    from cdcare.video.pipeline import analyze_path
+
+    engine = make_engine(database_url)
+    try:
+        with session_scope(engine) as db:
+            row = db.get(VideoAnalysis, analysis_id)
+            if row is None or row.status not in (JobStatus.QUEUED, JobStatus.RUNNING):
+                return "skipped"
+            row.status, row.started_at, row.progress = JobStatus.RUNNING, datetime.now(UTC), 0.0
+            path, mirrored = Path(row.video_path or ""), row.mirrored
+        last = [0.0]
+
+        def progress(done: int, total: int) -> None:
+            now = time.monotonic()
+            if total > 0 and now - last[0] >= PROGRESS_EVERY_S:
+                last[0] = now
+                with session_scope(engine) as db:
+                    job = db.get(VideoAnalysis, analysis_id)
+                    if job is not None:
+                        job.progress = min(done / total, 0.99)
+
+        outcome: dict[str, Any]
+        try:
+            result = analyze_path(path, mirrored=mirrored, lang=lang, progress=progress)
+            outcome = {"status": JobStatus.DONE, "result": result, "error": None}
+        except CdcareError as err:
+            outcome = {
+                "status": JobStatus.FAILED,
+                "result": None,
+                "error": {
+                    "message": err.message,
+                    "params": {k: str(v) for k, v in err.params.items()},
+                    "exit_code": err.exit_code,
+                },
+            }
+        except Exception as exc:  # a crash must still end the job, visibly
+            outcome = {
+                "status": JobStatus.FAILED,
+                "result": None,
+                "error": {
+                    "message": N_("The analysis failed: {reason}"),
+                    "params": {"reason": type(exc).__name__},
+                    "exit_code": 1,
+                },
+            }
+        with session_scope(engine) as db:
+            job = db.get(VideoAnalysis, analysis_id)
+            assert job is not None
+            job.status, job.result, job.error = (
+                outcome["status"],
+                outcome["result"],
+                outcome["error"],
+            )
+            job.progress = 1.0 if job.status is JobStatus.DONE else job.progress
+            job.finished_at = datetime.now(UTC)
+            if not keep_video:
+                path.unlink(missing_ok=True)
+                job.video_path = None
+            return str(job.status)
+    finally:
+        engine.dispose()
+
+
+#: Words shown for sources and job states (translated at display time).
+LABELS = (N_("clinic"), N_("home"), N_("queued"), N_("running"), N_("done"), N_("failed"))

@@ -1,0 +1,123 @@
+"""``cdcare analyze VIDEO|DIR``: measure head posture, shoulders and tremor from video.
+
+One video: the DESIGN.md video-contract JSON goes to ``--json PATH`` (or ``-`` for standard
+output). A folder: one JSON per video plus ``summary.csv`` in the ``--json`` folder (default
+``DIR/cdcare-analysis``), analysed by ``--jobs`` worker processes.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+from cdcare.cli.context import current_lang, print_json
+from cdcare.cli.main import app
+from cdcare.errors import N_, InputError
+from cdcare.i18n import translate
+
+LONG_VIDEO_FRAMES = 300  # show a progress bar beyond this many frames (about 10 s)
+
+
+def _write(result: Any, target: str) -> None:
+    if target == "-":
+        print_json(result)
+        return
+    try:
+        Path(target).write_text(json.dumps(result, ensure_ascii=False, indent=2), "utf-8")
+    except OSError as exc:
+        raise InputError(
+            N_("Cannot write {path}: {reason}"), path=target, reason=str(exc)
+        ) from None
+
+
+def _analyze_one(video: Path, mirrored: bool, reference: Path | None, lang: str) -> Any:
+    from cdcare.video.io import open_video
+    from cdcare.video.pipeline import analyze, neutral_posture
+
+    source = open_video(video)
+    neutral = None
+    if reference is not None:
+        neutral = neutral_posture(open_video(reference), mirrored=mirrored)
+    total = source.info.frames
+    if total <= LONG_VIDEO_FRAMES:
+        return analyze(
+            source,
+            mirrored=mirrored,
+            reference=neutral,
+            reference_name=str(reference) if reference else None,
+            lang=lang,
+        )
+    with Progress(
+        TextColumn(translate(N_("Analysing video"), lang)),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("analyze", total=total)
+        return analyze(
+            source,
+            mirrored=mirrored,
+            reference=neutral,
+            reference_name=str(reference) if reference else None,
+            lang=lang,
+            progress=lambda done, _total: bar.update(task, completed=done),
+        )
+
+
+@app.command("analyze")
+def analyze_cmd(
+    target: Annotated[Path, typer.Argument(help="A video file, or a folder of videos.")],
+    json_out: Annotated[
+        str | None,
+        typer.Option(
+            "--json",
+            help="Result JSON path, '-' for standard output (default). For a folder: the "
+            "output folder (default DIR/cdcare-analysis).",
+        ),
+    ] = None,
+    mirrored: Annotated[
+        bool, typer.Option("--mirrored", help="The video is a mirrored selfie recording.")
+    ] = False,
+    reference: Annotated[
+        Path | None,
+        typer.Option("--reference", help="A video of the person's neutral posture."),
+    ] = None,
+    jobs: Annotated[int, typer.Option("--jobs", min=1, help="Worker processes for a folder.")] = 1,
+) -> None:
+    """Measure head rotation, tilt, flexion, shifts, shoulders and tremor from video."""
+    lang = current_lang()
+    if target.is_dir():
+        from cdcare.jobs.video_folder import analyze_folder
+        from cdcare.video.io import open_video
+        from cdcare.video.pipeline import neutral_posture
+
+        if json_out == "-":
+            raise InputError(N_("For a folder, --json must name an output folder, not '-'."))
+        out_dir = Path(json_out) if json_out else target / "cdcare-analysis"
+        neutral = neutral_posture(open_video(reference), mirrored=mirrored) if reference else None
+        rows = analyze_folder(
+            target,
+            out_dir,
+            jobs=jobs,
+            mirrored=mirrored,
+            reference=neutral,
+            reference_name=str(reference) if reference else None,
+            lang=lang,
+        )
+        failed = sum(1 for r in rows if r["status"] != "ok")
+        sys.stderr.write(
+            translate(N_("{ok} of {total} videos analysed; summary: {path}"), lang).format(
+                ok=len(rows) - failed, total=len(rows), path=out_dir / "summary.csv"
+            )
+            + "\n"
+        )
+        return
+    _write(_analyze_one(target, mirrored, reference, lang), json_out or "-")

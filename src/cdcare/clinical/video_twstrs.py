@@ -1,0 +1,160 @@
+"""Suggested TWSTRS severity items from video measurements (a suggestion, never a rating).
+
+Each item is a band table over one measured median (see :data:`BANDS`), with its source in
+clinical-reference.md: rotation and laterocollis degree bands are published [S2]; antero/
+retrocollis, lateral and sagittal shift and shoulder elevation are qualitative in the source
+[S1][S2], so their thresholds here are ours (``verified: False``, shown as unconfirmed).
+
+Scoring rule: ``score = number of lower bounds ≤ |value|``, where angles are first rounded to the
+nearest whole degree (the published bands are whole degrees: rotation 1–22° → 1, 23–45° → 2 …).
+The first lower bound of every item is its *noise margin*: a measurement below it scores 0, so a
+neutral head (measurement noise of a few degrees, or a few hundredths of a fraction) is scored 0
+rather than 1. The margins are documented engineering choices (``verified: False``).
+
+Inputs follow the video contract (DESIGN.md): degrees for angles, fractions of the
+outer-eye-corner distance for shifts, fraction of shoulder width for shoulder elevation; signs do
+not matter for the severity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ItemBands:
+    """One TWSTRS item's suggestion rule: ``lower_bounds[i]`` starts score ``i + 1``.
+
+    ``measure`` names the posture value used; ``margin_source``/``margin_verified`` describe the
+    noise margin (the first lower bound), ``source``/``verified`` the other bounds.
+    """
+
+    item: str
+    measure: str
+    lower_bounds: tuple[float, ...]
+    round_to_degree: bool
+    source: str
+    verified: bool
+    margin_source: str = "U"
+    margin_verified: bool = False
+    note: str = ""
+    needs_reference: bool = False
+
+    @property
+    def max_score(self) -> int:
+        """Highest score of the item."""
+        return len(self.lower_bounds)
+
+    def score(self, value: float | None) -> int | None:
+        """Suggested score for a measured value (None stays None)."""
+        if value is None:
+            return None
+        x = abs(value)
+        if self.round_to_degree:
+            x = float(round(x))
+        return sum(1 for b in self.lower_bounds if x >= b)
+
+
+BANDS: tuple[ItemBands, ...] = (
+    ItemBands(
+        "rotation",
+        "rotation_deg",
+        (5.0, 23.0, 46.0, 68.0),
+        True,
+        source="S2",
+        verified=True,
+        note="0 none; 1 slight 1–22°; 2 mild 23–45°; 3 moderate 46–67°; 4 severe 68–90°. "
+        "Noise margin 5° (face-mesh yaw noise and generic-model offset).",
+    ),
+    ItemBands(
+        "laterocollis",
+        "tilt_deg",
+        (3.0, 16.0, 36.0),
+        True,
+        source="S2",
+        verified=True,
+        note="0 none; 1 mild 1–15°; 2 moderate 16–35°; 3 severe >35°. Noise margin 3° "
+        "(roll is the most accurate axis).",
+    ),
+    ItemBands(
+        "anterocollis_retrocollis",
+        "flexion_deg",
+        (8.0, 25.0, 45.0),
+        True,
+        source="U",
+        verified=False,
+        note="Source [S1][S2] is qualitative (mild; moderate ≈ 1/2 of range; severe ≈ chin to "
+        "chest / full range); degree bounds assume about 50–60° of flexion or extension range. "
+        "Noise margin 8°: absolute pitch from a generic face model is off by several degrees.",
+    ),
+    ItemBands(
+        "lateral_shift",
+        "lateral_shift",
+        (0.4,),
+        False,
+        source="U",
+        verified=False,
+        note="Source [S1]: absent/present. Present from 0.4 outer-eye-corner distances "
+        "(about 3.5 cm).",
+    ),
+    ItemBands(
+        "sagittal_shift",
+        "sagittal_shift",
+        (0.8,),
+        False,
+        source="U",
+        verified=False,
+        note="Source [S1]: absent/present. Present from 0.8 outer-eye-corner distances. Depth "
+        "from a frontal camera has a large person- and camera-specific offset, so this item is "
+        "only suggested against a neutral reference.",
+        needs_reference=True,
+    ),
+    ItemBands(
+        "shoulder_elevation",
+        "shoulder_elevation",
+        (0.03, 0.08, 0.17),
+        False,
+        source="U",
+        verified=False,
+        note="Source [S1]: mild <1/3 of range, moderate 1/3–2/3, severe >2/3 (and constancy, "
+        "which a clip cannot judge). Range assumed ≈ 0.25 of shoulder width; margin 0.03.",
+    ),
+)
+
+
+def suggest(
+    posture: Mapping[str, float | None], *, relative_to_reference: bool = True
+) -> dict[str, object]:
+    """The contract's ``twstrs`` object: item → suggested score (or None), plus ``basis``.
+
+    ``posture`` holds the video contract's medians (``rotation_deg``, ``tilt_deg``,
+    ``flexion_deg``, ``lateral_shift``, ``sagittal_shift``, ``shoulder_elevation``). Items that
+    need a neutral reference (``needs_reference``) are None when ``relative_to_reference`` is
+    False (absolute measurements).
+    """
+    out: dict[str, object] = {
+        b.item: (
+            None
+            if b.needs_reference and not relative_to_reference
+            else b.score(posture.get(b.measure))
+        )
+        for b in BANDS
+    }
+    out["basis"] = {
+        b.item: {
+            "measure": b.measure,
+            "lower_bounds": list(b.lower_bounds),
+            "source": b.source,
+            "verified": b.verified,
+            "noise_margin": b.lower_bounds[0],
+            "noise_margin_source": b.margin_source,
+            "noise_margin_verified": b.margin_verified,
+            "needs_reference": b.needs_reference,
+        }
+        for b in BANDS
+    }
+    return out
+
+
+__all__ = ["BANDS", "ItemBands", "suggest"]

@@ -1,0 +1,217 @@
+"""Head pose (yaw, roll, pitch in degrees) from face-mesh and pose landmarks.
+
+Sign conventions (DESIGN.md video contract), for a camera facing the patient, non-mirrored
+frames (mirrored selfie videos are flipped horizontally before measurement, so the same holds):
+
+* ``yaw`` = rotation, + = chin toward the patient's left (the image's right);
+* ``roll`` = tilt, + = head tilted toward the patient's left shoulder (top of the head toward the
+  image's right, a clockwise turn of the face in the image);
+* ``pitch`` = flexion, + = chin down, − = head back.
+
+Face method: the image positions (x, y pixels) of the 468 face-mesh points are fitted to a
+canonical frontal 3-D face model (``data/face_model.json``) with a scaled-orthographic camera
+(:func:`fit_weak_perspective`: closed form, no iterative solver so no sign flips, no focal
+length to guess; a face 0.5–2 m from the camera is close to orthographic). MediaPipe's own depth
+output is not used: it flattens at large turns (on synthetic clips it read 34° for a 45° turn,
+against 42° for the 2-D fit). The rotation ``R`` maps model to camera axes (x right, y down,
+z away from the camera) and is decomposed as ``R = Ry(−yaw) · Rx(pitch) · Rz(roll)``. The fitted
+scale is the outer-eye-corner distance in pixels, whatever the head's rotation.
+
+Pose method (large rotations: the face mesh saturates near 50–55° and loses the face beyond
+about 65°): from the pose
+model's nose and ears, ``tan(yaw) = k·2·(nose_x − mid_ears_x)/ear_span + c`` measured along the
+head's roll axis: an orthographic head model with the ears at ±r and the nose tip d in front of
+them, ``k = r/d`` (``c``, a bias, is 0 unless set); k = :data:`DEFAULT_EAR_NOSE_RATIO`. A per-clip
+calibration of k against the face mesh at 35–50° was tried and dropped: the keypoints' effective
+k grows with the turn (synthetic clips: about 0.75 at 40°, 1.3–2.5 at 60–80°), so calibrating
+where the mesh still works under-read 60–80° turns by 17–23°.
+
+Fusion: judged by the face's own |yaw|: the face method alone up to ``FACE_ONLY_DEG``, the pose
+method alone from ``POSE_ONLY_DEG`` (or when no face is found), a linear blend of the two yaws in
+between; roll and pitch always come from the face when it is found.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import numpy as np
+import numpy.typing as npt
+
+from cdcare.video.landmarks import LEFT_EAR, NOSE, RIGHT_EAR, PoseLandmarks
+
+FloatArray = npt.NDArray[np.float64]
+
+FACE_ONLY_DEG = 40.0
+"""|face yaw| (degrees) up to which the face mesh alone is trusted."""
+POSE_ONLY_DEG = 55.0
+"""|face yaw| (degrees) from which the pose keypoints alone give the yaw (the mesh saturates
+near 50–55° however far the head turns, and loses the face beyond about 65°)."""
+DEFAULT_EAR_NOSE_RATIO = 1.3
+"""k of the pose-yaw model (dimensionless). An
+orthographic head with real ears would give about 0.7 (half-breadth 7 cm, nose 10 cm ahead of
+the ears); the pose model's far-ear guess at large turns makes the effective k larger: 1.3 was
+fitted on synthetic clips at 50–80° (unverified on people)."""
+FACE_RESIDUAL_SCALE = 0.08
+"""Residual RMS of the model fit (outer-eye-corner units) at which face confidence reaches 0."""
+MESH_POINTS = 468
+
+
+@dataclass(frozen=True)
+class HeadAngles:
+    """Head angles in degrees (signs: module docstring) with how they were measured.
+
+    ``method`` is 'face', 'pose' or 'fused'; ``confidence`` 0–1; ``scale_px`` the outer-eye-corner
+    distance in pixels (None without a face); ``center_px`` the face centre (x, y) in pixels.
+    """
+
+    yaw: float
+    roll: float | None
+    pitch: float | None
+    method: str
+    confidence: float
+    scale_px: float | None = None
+    center_px: tuple[float, float] | None = None
+
+
+@cache
+def face_model() -> FloatArray:
+    """The canonical face model, (468, 3), outer-eye-corner distance = 1, centred."""
+    ref = resources.files("cdcare.video") / "data" / "face_model.json"
+    doc = json.loads(ref.read_text(encoding="utf-8"))
+    pts = np.asarray(doc["points"], dtype=float)
+    return pts
+
+
+def rotation_from_euler(yaw: float, pitch: float, roll: float) -> FloatArray:
+    """Model→camera rotation for angles in degrees (signs: module docstring)."""
+    y, p, r = (math.radians(v) for v in (-yaw, pitch, roll))
+    ry = np.array([[math.cos(y), 0, math.sin(y)], [0, 1, 0], [-math.sin(y), 0, math.cos(y)]])
+    rx = np.array([[1, 0, 0], [0, math.cos(p), -math.sin(p)], [0, math.sin(p), math.cos(p)]])
+    rz = np.array([[math.cos(r), -math.sin(r), 0], [math.sin(r), math.cos(r), 0], [0, 0, 1]])
+    out: FloatArray = ry @ rx @ rz
+    return out
+
+
+def euler_from_rotation(rot: FloatArray) -> tuple[float, float, float]:
+    """(yaw, pitch, roll) in degrees from a model→camera rotation matrix."""
+    pitch = math.degrees(math.asin(max(-1.0, min(1.0, -float(rot[1, 2])))))
+    yaw = -math.degrees(math.atan2(float(rot[0, 2]), float(rot[2, 2])))
+    roll = math.degrees(math.atan2(float(rot[1, 0]), float(rot[1, 1])))
+    return yaw, pitch, roll
+
+
+def fit_weak_perspective(model: FloatArray, points: FloatArray) -> tuple[FloatArray, float, float]:
+    """Least-squares ``points_xy ≈ s·(first two rows of R)·model + t`` (scaled orthographic).
+
+    An affine 3-D→2-D map is fitted in closed form (linear least squares), then replaced by
+    the nearest scaled rotation (SVD polar factor); the third row of R is the cross product of
+    the first two. Only image x, y are used: MediaPipe's depth estimate is flattened at large
+    turns, and no camera focal length is needed. Returns (R, s, residual RMS / s).
+    """
+    mc = model - model.mean(axis=0)
+    pc = points[:, :2] - points[:, :2].mean(axis=0)
+    affine, *_ = np.linalg.lstsq(mc, pc, rcond=None)  # mc @ affine ≈ pc, affine is 3×2
+    u, sig, vt = np.linalg.svd(affine.T, full_matrices=False)
+    rows = u @ vt
+    rot: FloatArray = np.vstack([rows, np.cross(rows[0], rows[1])])
+    scale = float(sig.mean())
+    resid = pc - scale * (mc @ rows.T)
+    rms = float(np.sqrt((resid**2).sum(axis=1).mean())) / scale
+    return rot, scale, rms
+
+
+def face_angles(points: FloatArray) -> HeadAngles:
+    """Head angles from face-mesh points ((≥468, 2 or 3) pixels; see module docstring)."""
+    pts = points[:MESH_POINTS]
+    rot, scale, rms = fit_weak_perspective(face_model(), pts)
+    yaw, pitch, roll = euler_from_rotation(rot)
+    conf = max(0.0, min(1.0, 1.0 - rms / FACE_RESIDUAL_SCALE))
+    center = pts[:, :2].mean(axis=0)
+    return HeadAngles(
+        yaw=yaw,
+        roll=roll,
+        pitch=pitch,
+        method="face",
+        confidence=conf,
+        scale_px=scale,
+        center_px=(float(center[0]), float(center[1])),
+    )
+
+
+def pose_yaw_terms(pose: PoseLandmarks, roll_deg: float) -> tuple[float, float, float]:
+    """(nose offset, ear span, confidence) along the head's left-right axis, pixels.
+
+    The axis is the image x axis turned by ``roll_deg`` (the head's tilt); the offset is + toward
+    the patient's left. Confidence is the lowest visibility of nose and ears.
+    """
+    a = math.radians(roll_deg)
+    axis = np.array([math.cos(a), math.sin(a)])
+    nose, left, right = pose.points[NOSE], pose.points[LEFT_EAR], pose.points[RIGHT_EAR]
+    mid = (left + right) / 2
+    offset = float((nose - mid) @ axis)
+    span = float((left - right) @ axis)
+    conf = float(min(pose.visibility[[NOSE, LEFT_EAR, RIGHT_EAR]]))
+    return offset, span, conf
+
+
+@dataclass(frozen=True)
+class PoseYawModel:
+    """``tan(yaw) = k·(2·offset/span) + c``: k = ear half-span / nose depth (dimensionless),
+    c = the person's bias (nose off the ear midline at a frontal pose)."""
+
+    k: float = DEFAULT_EAR_NOSE_RATIO
+    c: float = 0.0
+
+    def yaw(self, offset: float, span: float) -> float:
+        """Yaw in degrees from nose offset and ear span (pixels; see module docstring)."""
+        return math.degrees(math.atan2(self.k * 2.0 * offset + self.c * span, span))
+
+
+def fuse(
+    face: HeadAngles | None, pose_yaw_deg: float | None, pose_conf: float
+) -> HeadAngles | None:
+    """Combine face and pose yaw by the face yaw's size (see module docstring)."""
+    if face is None:
+        if pose_yaw_deg is None:
+            return None
+        return HeadAngles(
+            yaw=pose_yaw_deg, roll=None, pitch=None, method="pose", confidence=pose_conf
+        )
+    if pose_yaw_deg is None:
+        return face
+    size = abs(face.yaw)
+    w = min(1.0, max(0.0, (POSE_ONLY_DEG - size) / (POSE_ONLY_DEG - FACE_ONLY_DEG)))
+    if w >= 1.0:
+        return face
+    yaw = w * face.yaw + (1.0 - w) * pose_yaw_deg
+    conf = w * face.confidence + (1.0 - w) * pose_conf
+    return HeadAngles(
+        yaw=yaw,
+        roll=face.roll,
+        pitch=face.pitch,
+        method="fused" if w > 0 else "pose",
+        confidence=conf,
+        scale_px=face.scale_px,
+        center_px=face.center_px,
+    )
+
+
+__all__ = [
+    "DEFAULT_EAR_NOSE_RATIO",
+    "FACE_ONLY_DEG",
+    "POSE_ONLY_DEG",
+    "HeadAngles",
+    "PoseYawModel",
+    "euler_from_rotation",
+    "face_angles",
+    "face_model",
+    "fit_weak_perspective",
+    "fuse",
+    "pose_yaw_terms",
+    "rotation_from_euler",
+]

@@ -1,0 +1,350 @@
+"""The video measurement pipeline: frames → landmarks → angles, shifts, tremor, quality, TWSTRS.
+
+``analyze_path(path)`` returns the DESIGN.md video-contract object (a JSON-ready dict):
+``video``, ``quality``, ``posture``, ``series``, ``tremor``, ``twstrs``, plus ``angles``
+('absolute' or 'relative_to_reference') and ``reference`` (the neutral posture subtracted, if
+any). Units and signs: :mod:`cdcare.video.headpose` (degrees) and :mod:`cdcare.video.shoulders`
+(fractions).
+
+Work per frame is bounded so that long videos stream in constant memory: the face mesh runs on
+every frame; the pose model (≈5× slower) on every ``pose_stride``-th frame, and on every frame
+where the face is lost or turned beyond ``POSE_EVERY_FRAME_DEG`` (where pose carries the yaw);
+the face counter and image-quality probes on every ``probe_stride``-th frame. Only small
+per-frame numbers are kept, never frames or landmark arrays.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+
+from cdcare.clinical.video_twstrs import suggest
+from cdcare.errors import N_, NoFaceError
+from cdcare.video import headpose
+from cdcare.video.headpose import HeadAngles, PoseYawModel
+from cdcare.video.io import Frame, VideoInfo, VideoSource, open_video, quiet_native_stderr
+from cdcare.video.landmarks import LandmarkModels
+from cdcare.video.quality import LIMITS, ClipStats, assess
+from cdcare.video.shoulders import BodyMeasure, measure_body
+from cdcare.video.tremor import analyze_tremor
+
+POSE_EVERY_FRAME_DEG = 25.0
+"""|face yaw| (degrees) beyond which pose runs on every frame."""
+MIN_POSE_CONF = 0.5
+POSTURE_KEYS = (
+    "rotation_deg",
+    "tilt_deg",
+    "flexion_deg",
+    "lateral_shift",
+    "sagittal_shift",
+    "shoulder_elevation",
+)
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class FrameRecord:
+    """What was measured on one frame (None = not measured on this frame)."""
+
+    t: float
+    face: HeadAngles | None
+    pose_terms: tuple[float, float, float] | None = None
+    body: BodyMeasure | None = None
+    n_faces: int | None = None
+    brightness: float | None = None
+    sharpness: float | None = None
+    fused: HeadAngles | None = field(default=None)
+
+
+def _sharpness(gray: Frame, face: HeadAngles) -> float | None:
+    """Variance of the Laplacian in a box around the face (grey levels²)."""
+    if face.center_px is None or not face.scale_px:
+        return None
+    cx, cy = face.center_px
+    half = 1.2 * face.scale_px
+    h, w = gray.shape[:2]
+    x0, x1 = max(0, int(cx - half)), min(w, int(cx + half))
+    y0, y1 = max(0, int(cy - half)), min(h, int(cy + half))
+    if x1 - x0 < 8 or y1 - y0 < 8:
+        return None
+    return float(cv2.Laplacian(gray[y0:y1, x0:x1], cv2.CV_64F).var())
+
+
+def measure_frames(
+    source: VideoSource,
+    *,
+    mirrored: bool = False,
+    pose_stride: int = 5,
+    probe_stride: int = 10,
+    progress: Progress | None = None,
+) -> list[FrameRecord]:
+    """Run the landmark models over the clip, one :class:`FrameRecord` per decoded frame.
+
+    ``mirrored`` frames (selfie recordings) are flipped horizontally first, so that the
+    patient's left is the image's right as in a camera facing the patient.
+    """
+    info = source.info
+    records: list[FrameRecord] = []
+    with quiet_native_stderr():
+        models = LandmarkModels()
+    with models:
+        for i, (t, bgr) in enumerate(source.frames()):
+            probe = 1 if i == 0 else probe_stride
+            if i <= pose_stride:  # MediaPipe logs start-up warnings on its first inferences
+                with quiet_native_stderr():
+                    rec = _measure_one(models, i, t, bgr, mirrored, pose_stride, probe)
+            else:
+                rec = _measure_one(models, i, t, bgr, mirrored, pose_stride, probe)
+            records.append(rec)
+            if progress is not None:
+                progress(i + 1, info.frames)
+    return records
+
+
+def _measure_one(
+    models: LandmarkModels,
+    i: int,
+    t: float,
+    bgr: Frame,
+    mirrored: bool,
+    pose_stride: int,
+    probe_stride: int,
+) -> FrameRecord:
+    """Landmarks and per-frame measures of frame number ``i`` at ``t`` seconds."""
+    frame = np.asarray(cv2.flip(bgr, 1), dtype=np.uint8) if mirrored else bgr
+    h, w = frame.shape[:2]
+    rgb = models.rgb(frame)
+    mesh = models.face(rgb)
+    face = headpose.face_angles(mesh.points) if mesh is not None else None
+    rec = FrameRecord(t=t, face=face)
+    if face is None or abs(face.yaw) > POSE_EVERY_FRAME_DEG or i % pose_stride == 0:
+        pose = models.pose(rgb)
+        if pose is not None:
+            roll = face.roll if face is not None and face.roll is not None else 0.0
+            rec.pose_terms = headpose.pose_yaw_terms(pose, roll)
+            rec.body = measure_body(
+                pose,
+                width=w,
+                height=h,
+                face_center_px=face.center_px if face else None,
+                face_scale_px=face.scale_px if face else None,
+                yaw=face.yaw if face else None,
+                pitch=face.pitch if face else None,
+                roll=face.roll if face else None,
+            )
+    if i % probe_stride == 0:
+        rec.n_faces = models.count_faces(rgb)
+        gray = np.asarray(cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY), dtype=np.uint8)
+        rec.brightness = float(gray.mean())
+        if face is not None:
+            rec.sharpness = _sharpness(gray, face)
+    return rec
+
+
+def _fuse_all(records: Sequence[FrameRecord], model: PoseYawModel) -> None:
+    """Fill ``fused`` angles for every frame (face and pose yaw combined, see headpose)."""
+    for r in records:
+        pyaw: float | None = None
+        pconf = 0.0
+        if r.pose_terms is not None and r.pose_terms[2] >= MIN_POSE_CONF:
+            pyaw = model.yaw(r.pose_terms[0], r.pose_terms[1])
+            pconf = r.pose_terms[2]
+        r.fused = headpose.fuse(r.face, pyaw, pconf)
+
+
+def _median(values: Sequence[float | None]) -> float | None:
+    vals = [v for v in values if v is not None]
+    return float(statistics.median(vals)) if vals else None
+
+
+def _r(x: float | None, nd: int = 2) -> float | None:
+    return None if x is None else round(x, nd)
+
+
+def posture_medians(records: Sequence[FrameRecord]) -> dict[str, float | None]:
+    """Median posture over the clip, contract keys (degrees / fractions, contract signs)."""
+    fused = [r.fused for r in records if r.fused is not None]
+    bodies = [r.body for r in records if r.body is not None and r.body.shoulders_visible]
+    return {
+        "rotation_deg": _median([a.yaw for a in fused]),
+        "tilt_deg": _median([a.roll for a in fused]),
+        "flexion_deg": _median([a.pitch for a in fused]),
+        "lateral_shift": _median([b.lateral_shift for b in bodies]),
+        "sagittal_shift": _median([b.sagittal_shift for b in bodies]),
+        "shoulder_elevation": _median([b.shoulder_elevation for b in bodies]),
+    }
+
+
+def _sub(a: float | None, b: float | None) -> float | None:
+    """``a − b``; None when either is unknown (no relative value without its reference)."""
+    return None if a is None or b is None else a - b
+
+
+def summarize(
+    records: Sequence[FrameRecord],
+    info: VideoInfo,
+    *,
+    lang: str = "en",
+    reference: dict[str, float | None] | None = None,
+    reference_name: str | None = None,
+) -> dict[str, Any]:
+    """Build the contract object from per-frame records; :class:`NoFaceError` if no face."""
+    n = len(records)
+    pose_model = PoseYawModel()
+    _fuse_all(records, pose_model)
+    usable = sum(1 for r in records if r.fused is not None)
+    if n == 0 or usable == 0 or usable / n < LIMITS.min_usable_face_ratio:
+        raise NoFaceError(
+            N_("No usable face was found in the video ({found} of {frames} frames)."),
+            found=usable,
+            frames=n,
+        )
+    t = [r.t for r in records]
+    fps = (n - 1) / (t[-1] - t[0]) if n > 1 and t[-1] > t[0] else info.fps  # mean rate
+    duration = n / fps  # seconds covered by the decoded frames
+    absolute = posture_medians(records)
+    ref = reference or {}
+    posture = absolute
+    if reference is not None:
+        posture = {k: _sub(v, ref.get(k)) for k, v in absolute.items()}
+    yaw0, roll0, pitch0 = (ref.get(k) or 0.0 for k in POSTURE_KEYS[:3])
+
+    def angle(r: FrameRecord, which: str, zero: float) -> float | None:
+        a = r.fused
+        v = None if a is None else getattr(a, which)
+        return None if v is None else round(v - zero, 2)
+
+    yaw = [angle(r, "yaw", yaw0) for r in records]
+    roll = [angle(r, "roll", roll0) for r in records]
+    pitch = [angle(r, "pitch", pitch0) for r in records]
+    tremor = analyze_tremor(t, {"yaw": yaw, "roll": roll, "pitch": pitch})
+
+    faces_checked = [r.n_faces for r in records if r.n_faces is not None]
+    pose_frames = [r for r in records if r.body is not None]
+    scales = [r.face.scale_px for r in records if r.face is not None]
+    face_ratio = sum(1 for r in records if r.face is not None) / n
+    multi_ratio = (
+        sum(1 for c in faces_checked if c >= 2) / len(faces_checked) if faces_checked else 0.0
+    )
+    stats = ClipStats(
+        fps=fps,
+        duration_s=duration,
+        width=info.width,
+        height=info.height,
+        decoded_frames=n,
+        container_frames=info.frames,
+        face_found_ratio=face_ratio,
+        multiple_faces_ratio=multi_ratio,
+        brightness=_median([r.brightness for r in records]) or 0.0,
+        sharpness=_median([r.sharpness for r in records]),
+        eye_distance_px=_median(scales),
+        yaw=absolute["rotation_deg"],
+        roll=absolute["tilt_deg"],
+        pitch=absolute["flexion_deg"],
+        shoulder_visible_ratio=(
+            sum(1 for r in pose_frames if r.body and r.body.shoulders_visible) / len(pose_frames)
+            if pose_frames
+            else 0.0
+        ),
+    )
+    warnings = assess(stats)
+    methods = [r.fused.method if r.fused else None for r in records]
+    return {
+        "video": {
+            "fps": round(fps, 3),
+            "frames": n,
+            "duration_s": round(duration, 3),
+            "width": info.width,
+            "height": info.height,
+            "rotation_meta_deg": info.rotation_deg,
+        },
+        "angles": "relative_to_reference" if reference is not None else "absolute",
+        "reference": (
+            {"video": reference_name, **{k: _r(v) for k, v in ref.items()}}
+            if reference is not None
+            else None
+        ),
+        "quality": {
+            "face_found_ratio": round(face_ratio, 3),
+            "multiple_faces": multi_ratio >= LIMITS.multiple_faces_ratio,
+            "warnings": [w.to_json(lang) for w in warnings],
+        },
+        "posture": {k: _r(v, 3) for k, v in posture.items()},
+        "series": {
+            "t_s": [round(x, 4) for x in t],
+            "yaw_deg": yaw,
+            "roll_deg": roll,
+            "pitch_deg": pitch,
+            "method": methods,
+            "confidence": [_r(r.fused.confidence if r.fused else None) for r in records],
+            "pose_yaw_model": {"k": pose_model.k, "c": pose_model.c},
+        },
+        "tremor": tremor.to_json(),
+        "twstrs": suggest(posture, relative_to_reference=reference is not None),
+    }
+
+
+def analyze(
+    source: VideoSource,
+    *,
+    mirrored: bool = False,
+    reference: dict[str, float | None] | None = None,
+    reference_name: str | None = None,
+    lang: str = "en",
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Measure a clip and return the video-contract object (see module docstring)."""
+    records = measure_frames(source, mirrored=mirrored, progress=progress)
+    return summarize(
+        records, source.info, lang=lang, reference=reference, reference_name=reference_name
+    )
+
+
+def neutral_posture(source: VideoSource, *, mirrored: bool = False) -> dict[str, float | None]:
+    """The person's own neutral posture (contract posture medians) from a reference clip."""
+    records = measure_frames(source, mirrored=mirrored)
+    if not any(r.face is not None for r in records):
+        raise NoFaceError(N_("No usable face was found in the reference video."))
+    _fuse_all(records, PoseYawModel())
+    return posture_medians(records)
+
+
+def analyze_path(
+    path: str | Path,
+    *,
+    mirrored: bool = False,
+    reference: str | Path | None = None,
+    lang: str = "en",
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Measure a video file, optionally against a neutral reference video (same mirroring)."""
+    source = open_video(path)
+    neutral = None
+    if reference is not None:
+        neutral = neutral_posture(open_video(reference), mirrored=mirrored)
+    return analyze(
+        source,
+        mirrored=mirrored,
+        reference=neutral,
+        reference_name=str(reference) if reference is not None else None,
+        lang=lang,
+        progress=progress,
+    )
+
+
+__all__ = [
+    "FrameRecord",
+    "analyze",
+    "analyze_path",
+    "measure_frames",
+    "neutral_posture",
+    "posture_medians",
+    "summarize",
+]

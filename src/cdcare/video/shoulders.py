@@ -1,0 +1,106 @@
+"""Head shift relative to the shoulder line, and shoulder elevation, from pose keypoints.
+
+All values are unitless fractions, signs per the DESIGN.md video contract:
+
+* ``shoulder_elevation`` = (right shoulder y − left shoulder y) / shoulder width, image pixels:
+  + = the patient's left shoulder higher. Left/right are the pose model's labels of the
+  person's own sides (the frame is un-mirrored before measurement).
+* ``lateral_shift`` = displacement of the head's pivot from the shoulder midpoint along the
+  shoulder line, in outer-eye-corner distances (the face fit's scale): + = toward the patient's
+  left. The pivot is a point of the canonical face model behind and below the face
+  (:data:`PIVOT_MODEL`, near the upper cervical spine; an estimate, unverified), carried through
+  the fitted head rotation, so turning or tilting the head about the neck does not read as a
+  shift.
+* ``sagittal_shift`` = how far the ear midpoint lies in front of the shoulder midpoint in the pose
+  model's 3-D world coordinates, in outer-eye-corner distances: + = forward (toward the camera).
+  Depth from a single frontal camera is coarse: compare against a neutral reference.
+
+Shoulders count as visible when both have pose visibility ≥ ``MIN_VISIBILITY`` and lie inside the
+frame; otherwise the three values are None.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from cdcare.video.headpose import rotation_from_euler
+from cdcare.video.landmarks import (
+    LEFT_EAR,
+    LEFT_SHOULDER,
+    RIGHT_EAR,
+    RIGHT_SHOULDER,
+    PoseLandmarks,
+)
+
+FloatArray = npt.NDArray[np.float64]
+
+MIN_VISIBILITY = 0.5
+PIVOT_MODEL: tuple[float, float, float] = (0.0, 0.8, 1.2)
+"""Head pivot in face-model units (x right, y down, z away from camera) from the face centroid."""
+LEFT_EYE_OUTER, RIGHT_EYE_OUTER = 3, 6  # pose landmark indices
+
+
+@dataclass(frozen=True)
+class BodyMeasure:
+    """One frame's shoulder-based values (see module docstring); None when not measurable."""
+
+    shoulders_visible: bool
+    shoulder_elevation: float | None = None
+    lateral_shift: float | None = None
+    sagittal_shift: float | None = None
+
+
+def shoulders_visible(pose: PoseLandmarks, width: int, height: int) -> bool:
+    """Both shoulders confidently detected inside the frame."""
+    pts = pose.points[[LEFT_SHOULDER, RIGHT_SHOULDER]]
+    inside = bool(
+        np.all(pts[:, 0] >= 0)
+        and np.all(pts[:, 0] < width)
+        and np.all(pts[:, 1] >= 0)
+        and np.all(pts[:, 1] < height)
+    )
+    vis = pose.visibility[[LEFT_SHOULDER, RIGHT_SHOULDER]]
+    return inside and bool(np.all(vis >= MIN_VISIBILITY))
+
+
+def measure_body(
+    pose: PoseLandmarks,
+    *,
+    width: int,
+    height: int,
+    face_center_px: tuple[float, float] | None,
+    face_scale_px: float | None,
+    yaw: float | None,
+    pitch: float | None,
+    roll: float | None,
+) -> BodyMeasure:
+    """Shoulder elevation, lateral and sagittal shift for one frame (module docstring)."""
+    if not shoulders_visible(pose, width, height):
+        return BodyMeasure(shoulders_visible=False)
+    left, right = pose.points[LEFT_SHOULDER], pose.points[RIGHT_SHOULDER]
+    across = left - right  # toward the patient's left
+    width_px = float(np.hypot(*across))
+    if width_px < 1.0:
+        return BodyMeasure(shoulders_visible=False)
+    elevation = float(right[1] - left[1]) / width_px
+    lateral: float | None = None
+    if face_center_px is not None and face_scale_px and yaw is not None:
+        rot = rotation_from_euler(yaw, pitch or 0.0, roll or 0.0)
+        pivot = np.asarray(face_center_px) + face_scale_px * (rot @ np.asarray(PIVOT_MODEL))[:2]
+        mid = (left + right) / 2
+        lateral = float((pivot - mid) @ (across / width_px)) / face_scale_px
+    sagittal: float | None = None
+    w = pose.world
+    if np.all(np.isfinite(w)):
+        eyes = float(np.linalg.norm(w[LEFT_EYE_OUTER] - w[RIGHT_EYE_OUTER]))
+        if eyes > 1e-4:
+            ears_z = (w[LEFT_EAR, 2] + w[RIGHT_EAR, 2]) / 2
+            shoulders_z = (w[LEFT_SHOULDER, 2] + w[RIGHT_SHOULDER, 2]) / 2
+            sagittal = float(shoulders_z - ears_z) / eyes
+    return BodyMeasure(True, elevation, lateral, sagittal)
+
+
+__all__ = ["BodyMeasure", "measure_body", "shoulders_visible"]

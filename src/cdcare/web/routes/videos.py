@@ -1,0 +1,173 @@
+"""Video upload, background analysis with progress, and the measurement result page.
+
+Uploads stream to ``data_dir/uploads`` and are analysed by the app's
+:class:`~cdcare.jobs.analysis.AnalysisQueue` (worker processes, not the request). The result
+page shows the DESIGN.md contract values with their signs in words, quality warnings, the
+angle series and the TWSTRS suggestion; "Use in TWSTRS" opens the form pre-filled, marked as
+suggested, for the clinician to confirm or edit.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.datastructures import UploadFile
+
+from cdcare.care.access import Action, authorize
+from cdcare.care.patients import get_patient
+from cdcare.care.videos import create_analysis, error_text, get_analysis, list_analyses
+from cdcare.errors import N_, InputError
+from cdcare.i18n import translate
+from cdcare.reports.plots import series_svg
+from cdcare.store.models import Patient, User
+from cdcare.store.video_models import JobStatus, VideoAnalysis
+from cdcare.web.deps import DB, CurrentUser, audit, verify_csrf
+from cdcare.web.i18n import request_lang
+from cdcare.web.render import render
+
+router = APIRouter(tags=["video"])
+
+MAX_UPLOAD_BYTES = 500 * 1024 * 1024  # a 10-minute 1080p phone clip is well below this
+CHUNK = 1024 * 1024
+SUFFIXES = {".mp4", ".mov", ".m4v", ".webm", ".mkv", ".avi"}
+
+
+def _patient(db: DB, user: User, patient_id: int) -> Patient:
+    patient = get_patient(db=db, patient_id=patient_id)
+    authorize(user, Action.VIDEO_UPLOAD, patient)
+    return patient
+
+
+async def save_upload(upload: UploadFile, folder: Path) -> Path:
+    """Stream an upload to a new file in ``folder``; refuses empty and oversized files."""
+    suffix = Path(upload.filename or "").suffix.lower()
+    if suffix not in SUFFIXES:
+        suffix = ".bin"  # decoding decides whether it is a video
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{uuid.uuid4().hex}{suffix}"
+    size = 0
+    with path.open("wb") as out:
+        while chunk := await upload.read(CHUNK):
+            size += len(chunk)
+            if size > MAX_UPLOAD_BYTES:
+                out.close()
+                path.unlink(missing_ok=True)
+                raise InputError(
+                    N_("The video is larger than {mb} MB"), mb=MAX_UPLOAD_BYTES // 2**20
+                )
+            out.write(chunk)
+    if size == 0:
+        path.unlink(missing_ok=True)
+        raise InputError(N_("The uploaded file is empty"))
+    return path
+
+
+def status_json(row: VideoAnalysis, lang: str) -> dict[str, Any]:
+    """Job state for polling clients."""
+    return {
+        "id": row.id,
+        "status": row.status.value,
+        "progress": round(row.progress, 3),
+        "error": error_text(row, lang) if row.status is JobStatus.FAILED else None,
+    }
+
+
+@router.get("/patients/{patient_id}/videos")
+def videos_page(request: Request, patient_id: int, db: DB, user: CurrentUser) -> Response:
+    """Upload form and the list of the patient's analyses."""
+    patient = _patient(db, user, patient_id)
+    rows = list_analyses(db=db, patient_id=patient.id)
+    audit(request, db, user, "view", patient_id=patient.id)
+    db.commit()
+    return render(request, "videos.html", {"patient": patient, "rows": rows}, user=user)
+
+
+@router.post("/patients/{patient_id}/videos", dependencies=[Depends(verify_csrf)])
+async def upload_video(request: Request, patient_id: int, db: DB, user: CurrentUser) -> Response:
+    """Store the upload and queue its analysis; JSON for scripts/recorders, else a redirect."""
+    patient = _patient(db, user, patient_id)
+    form = await request.form()
+    try:
+        upload = form.get("video")
+        if not isinstance(upload, UploadFile):
+            raise InputError(N_("Choose a video file to upload"))
+        settings = request.app.state.settings
+        path = await save_upload(upload, Path(settings.data_dir) / "uploads")
+        source = "home" if user.role.value == "patient" else "clinic"
+        row = create_analysis(
+            db=db,
+            patient_id=patient.id,
+            uploaded_by_id=user.id,
+            filename=upload.filename or "",
+            path=path,
+            source=source,
+            mirrored=form.get("mirrored") in ("1", "on", "true"),
+        )
+    finally:
+        await form.close()  # the spooled upload file
+    audit(request, db, user, "create", patient_id=patient.id, target=f"video_analysis:{row.id}")
+    db.commit()
+    request.app.state.analysis_queue.submit(row.id, request_lang(request))
+    url = f"/patients/{patient.id}/videos/{row.id}"
+    if "application/json" in request.headers.get("accept", ""):
+        return JSONResponse(
+            {"id": row.id, "url": url, "status_url": f"{url}/status"}, status_code=202
+        )
+    return RedirectResponse(url, status_code=303)
+
+
+def _result_context(request: Request, row: VideoAnalysis) -> dict[str, Any]:
+    lang = request_lang(request)
+    ctx: dict[str, Any] = {"row": row, "error": "", "plot": ""}
+    if row.status is JobStatus.FAILED:
+        ctx["error"] = error_text(row, lang)
+    if row.status is JobStatus.DONE and row.result:
+        series = row.result.get("series") or {}
+        ctx["plot"] = series_svg(
+            series.get("t_s") or [],
+            {axis: series.get(f"{axis}_deg") or [] for axis in ("yaw", "roll", "pitch")},
+            title=translate(N_("Head angles over the clip"), lang),
+            ylabel=translate(N_("degrees"), lang),
+        )
+    return ctx
+
+
+@router.get("/patients/{patient_id}/videos/{analysis_id}")
+def video_result(
+    request: Request, patient_id: int, analysis_id: int, db: DB, user: CurrentUser
+) -> Response:
+    """Progress while the analysis runs; the measurements when it is done."""
+    patient = _patient(db, user, patient_id)
+    row = get_analysis(db=db, patient_id=patient.id, analysis_id=analysis_id)
+    audit(request, db, user, "view", patient_id=patient.id, target=f"video_analysis:{row.id}")
+    db.commit()
+    return render(
+        request,
+        "video_result.html",
+        {"patient": patient, **_result_context(request, row)},
+        user=user,
+    )
+
+
+@router.get("/patients/{patient_id}/videos/{analysis_id}/status")
+def video_status(
+    request: Request, patient_id: int, analysis_id: int, db: DB, user: CurrentUser
+) -> Response:
+    """Polling: JSON for scripts, the status fragment for the page (HTMX)."""
+    patient = _patient(db, user, patient_id)
+    row = get_analysis(db=db, patient_id=patient.id, analysis_id=analysis_id)
+    if "application/json" in request.headers.get("accept", ""):
+        return JSONResponse(status_json(row, request_lang(request)))
+    response = render(
+        request,
+        "video_status.html",
+        {"patient": patient, **_result_context(request, row)},
+        user=user,
+    )
+    if row.status in (JobStatus.DONE, JobStatus.FAILED):
+        response.headers["HX-Refresh"] = "true"  # show the full result page
+    return response

@@ -1,0 +1,34 @@
+"""Sign conventions end to end on synthetic heads with a known pose (cdcare.video.synth):
+a head turned to the patient's left reads positive rotation, mirrored recording or not."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from cdcare.video.io import MemoryVideo
+from cdcare.video.pipeline import analyze
+from cdcare.video.synth import SynthSpec, render_frames
+
+
+def _posture(**kw: Any) -> dict:
+    spec = SynthSpec(seconds=0.3, fps=30.0, width=480, height=360, **kw)
+    frames = [f for _, f, _ in render_frames(spec)]
+    return analyze(MemoryVideo(frames, fps=spec.fps), mirrored=spec.mirrored)["posture"]
+
+
+@pytest.mark.parametrize("mirrored", [False, True])
+def test_turn_to_patients_left_is_positive(mirrored: bool) -> None:
+    left = _posture(yaw_deg=25.0, mirrored=mirrored)["rotation_deg"]
+    right = _posture(yaw_deg=-25.0, mirrored=mirrored)["rotation_deg"]
+    assert left == pytest.approx(25.0, abs=6.0)
+    assert right == pytest.approx(-25.0, abs=6.0)
+
+
+@pytest.mark.parametrize("mirrored", [False, True])
+def test_tilt_and_flexion_signs(mirrored: bool) -> None:
+    tilt = _posture(roll_deg=20.0, mirrored=mirrored)
+    assert tilt["tilt_deg"] == pytest.approx(20.0, abs=3.0)
+    chin_down = _posture(pitch_deg=20.0, mirrored=mirrored)
+    assert chin_down["flexion_deg"] > 10.0
