@@ -20,6 +20,7 @@ from starlette.datastructures import UploadFile
 from cdcare.care.access import Action, authorize
 from cdcare.care.patients import get_patient
 from cdcare.care.videos import create_analysis, error_text, get_analysis, list_analyses
+from cdcare.education.measurement import describe_posture
 from cdcare.errors import N_, InputError
 from cdcare.i18n import translate
 from cdcare.reports.plots import series_svg
@@ -33,6 +34,7 @@ router = APIRouter(tags=["video"])
 
 MAX_UPLOAD_BYTES = 500 * 1024 * 1024  # a 10-minute 1080p phone clip is well below this
 CHUNK = 1024 * 1024
+RECORD_SECONDS = 20  # a neutral recording long enough for posture medians and tremor (≥ 3 s)
 SUFFIXES = {".mp4", ".mov", ".m4v", ".webm", ".mkv", ".avi"}
 
 
@@ -66,9 +68,19 @@ async def save_upload(upload: UploadFile, folder: Path) -> Path:
     return path
 
 
+def plain_words(row: VideoAnalysis, lang: str) -> list[str]:
+    """The measured head angles in plain words (education.measurement), if measurable."""
+    posture = (row.result or {}).get("posture") or {}
+    try:
+        return [s.text(lang) for s in describe_posture(posture)]
+    except InputError:  # an angle the clip could not measure
+        return []
+
+
 def status_json(row: VideoAnalysis, lang: str) -> dict[str, Any]:
-    """Job state for polling clients."""
+    """Job state for polling clients; a finished one carries its result in plain words."""
     return {
+        "plain": plain_words(row, lang) if row.status is JobStatus.DONE else [],
         "id": row.id,
         "status": row.status.value,
         "progress": round(row.progress, 3),
@@ -122,10 +134,11 @@ async def upload_video(request: Request, patient_id: int, db: DB, user: CurrentU
 
 def _result_context(request: Request, row: VideoAnalysis) -> dict[str, Any]:
     lang = request_lang(request)
-    ctx: dict[str, Any] = {"row": row, "error": "", "plot": ""}
+    ctx: dict[str, Any] = {"row": row, "error": "", "plot": "", "plain": []}
     if row.status is JobStatus.FAILED:
         ctx["error"] = error_text(row, lang)
     if row.status is JobStatus.DONE and row.result:
+        ctx["plain"] = plain_words(row, lang)
         series = row.result.get("series") or {}
         ctx["plot"] = series_svg(
             series.get("t_s") or [],
@@ -171,3 +184,18 @@ def video_status(
     if row.status in (JobStatus.DONE, JobStatus.FAILED):
         response.headers["HX-Refresh"] = "true"  # show the full result page
     return response
+
+
+@router.get("/patients/{patient_id}/record")
+def record_page(
+    request: Request, patient_id: int, db: DB, user: CurrentUser, seconds: int = 0
+) -> Response:
+    """Record a neutral 20-second clip with the browser's camera and send it for analysis.
+
+    The recorded file is the camera's own (unmirrored) image: the patient's left is the
+    image's right, as with a clinic camera; only the on-screen preview is mirrored.
+    ``seconds`` (5–60) changes the length of the recording, default 20 s.
+    """
+    patient = _patient(db, user, patient_id)
+    length = min(max(seconds, 5), 60) if seconds else RECORD_SECONDS
+    return render(request, "record.html", {"patient": patient, "seconds": length}, user=user)
