@@ -18,7 +18,7 @@ from .conftest import World, csrf_of, login
         ("demo-doctor", "/patients"),
         ("demo-nurse", "/patients"),
         ("demo-admin", "/admin/audit"),
-        ("demo-patient", "/patients/"),
+        ("demo-patient", "/me"),
     ],
 )
 def test_each_role_logs_in_and_lands_home(world: World, username: str, home: str) -> None:

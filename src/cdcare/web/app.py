@@ -27,7 +27,18 @@ from cdcare.store.models import Centre, User
 from cdcare.web.deps import DB, optional_user
 from cdcare.web.errors import install_error_handlers
 from cdcare.web.render import render
-from cdcare.web.routes import admin, amend, api, auth, patients, planning, reports, videos
+from cdcare.web.routes import (
+    admin,
+    amend,
+    api,
+    auth,
+    education,
+    patients,
+    planning,
+    portal,
+    reports,
+    videos,
+)
 from cdcare.web.security import LoginThrottle
 
 HERE = Path(__file__).parent
@@ -84,7 +95,18 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (auth, patients, planning, amend, videos, reports, admin, api):
+    for module in (
+        auth,
+        patients,
+        planning,
+        amend,
+        videos,
+        education,
+        portal,
+        reports,
+        admin,
+        api,
+    ):
         app.include_router(module.router)
 
     @app.get("/healthz", tags=["system"])

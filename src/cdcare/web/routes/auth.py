@@ -22,7 +22,7 @@ router = APIRouter(tags=["auth"])
 def home_for(user: User) -> str:
     """Where a user lands after logging in."""
     if user.role is Role.PATIENT:
-        return f"/patients/{user.patient_id}"
+        return "/me"
     if user.role is Role.ADMIN:
         return "/admin/audit"
     return "/patients"
