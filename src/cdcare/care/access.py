@@ -30,6 +30,10 @@ class Action(StrEnum):
     REPORT_EXPORT = "report.export"
     AUDIT_VIEW = "audit.view"
     USER_MANAGE = "user.manage"
+    CARE_VIEW = "care.view"  # clinician care pages: intake/diagnosis support, log, follow-up
+    INTAKE_RECORD = "intake.record"
+    ADVERSE_EVENT_RECORD = "adverse_event.record"
+    MEDICATION_RECORD = "medication.record"
 
 
 _STAFF_CLINICAL = {
@@ -41,12 +45,17 @@ _STAFF_CLINICAL = {
     Action.SCALE_SELF_REPORT,
     Action.VIDEO_UPLOAD,
     Action.REPORT_EXPORT,
+    Action.CARE_VIEW,
+    Action.INTAKE_RECORD,
+    Action.ADVERSE_EVENT_RECORD,
 }
 
 #: Role → allowed actions. Anything not listed is denied.
 PERMISSIONS: dict[Role, frozenset[Action]] = {
     Role.ADMIN: frozenset({Action.PATIENT_LIST, Action.AUDIT_VIEW, Action.USER_MANAGE}),
-    Role.PHYSICIAN: frozenset(_STAFF_CLINICAL | {Action.INJECTION_PLAN, Action.INJECTION_RECORD}),
+    Role.PHYSICIAN: frozenset(
+        _STAFF_CLINICAL | {Action.INJECTION_PLAN, Action.INJECTION_RECORD, Action.MEDICATION_RECORD}
+    ),
     Role.NURSE: frozenset(_STAFF_CLINICAL),
     Role.PATIENT: frozenset(
         {

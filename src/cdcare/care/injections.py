@@ -122,6 +122,8 @@ def record_injection(
                 "level": str(f.level),
                 "code": f.code,
                 "message": f.text("en"),
+                "msgid": f.message,  # with params: re-rendered in the reader's language
+                "params": dict(f.params),
                 "source": f.source,
                 "verified": f.verified,
             }

@@ -232,10 +232,12 @@ class RiskFactor:
 
 @dataclass(frozen=True)
 class RiskProfile:
-    """Risk factors present and the diagnosis-support red flags (never a diagnosis)."""
+    """Risk factors present, diagnosis-support red flags and the differential checklist
+    (raised items marked); never a diagnosis."""
 
     factors: tuple[RiskFactor, ...]
     red_flags: tuple[dx.RedFlag, ...]
+    differential: tuple[dx.DifferentialItem, ...] = ()
 
 
 def _diagnosis_intake(row: Intake) -> dx.Intake:
@@ -294,7 +296,7 @@ def risk_profile(row: Intake, patient: Patient, *, today: date | None = None) ->
         if present[code]
     )
     support = dx.assess(_diagnosis_intake(row), today=today_or(today))
-    return RiskProfile(factors, support.red_flags)
+    return RiskProfile(factors, support.red_flags, support.differential)
 
 
 def intake_to_dict(row: Intake) -> dict[str, Any]:

@@ -32,6 +32,7 @@ from cdcare.web.routes import (
     amend,
     api,
     auth,
+    care_pages,
     education,
     patients,
     planning,
@@ -97,6 +98,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (
         auth,
+        care_pages,
         patients,
         planning,
         amend,
