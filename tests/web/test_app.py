@@ -61,3 +61,12 @@ def test_unknown_page_is_localised_404(world: World) -> None:
     client = TestClient(world.app)
     page = client.get("/no/such/page?lang=ko")
     assert page.status_code == 404 and "찾을 수 없습니다" in page.text
+
+
+def test_error_page_keeps_the_logged_in_navigation(world: World) -> None:
+    from .conftest import login
+
+    client = login(TestClient(world.app), "demo-nurse")
+    page = client.get(f"/patients/{world.other_centre_patient_id}?lang=en")
+    assert page.status_code == 404
+    assert "Log out" in page.text and 'href="/login"' not in page.text

@@ -89,3 +89,38 @@ def test_audit_viewer_filters(world: World) -> None:
     assert rows and all("demo-nurse" in r and "<td>view</td>" in r for r in rows)
     assert admin.get("/admin/audit?since=2026-13-01").status_code == 422
     assert admin.get("/admin/audit?patient_id=abc").status_code == 422
+
+
+def test_timeline_lists_every_kind_of_record(world: World) -> None:
+    from datetime import UTC, datetime
+
+    from cdcare.store.video_models import JobStatus, VideoAnalysis
+
+    with session_scope(world.app.state.engine) as db:
+        db.add(
+            VideoAnalysis(
+                patient_id=world.other_demo_patient_id,
+                status=JobStatus.DONE,
+                filename="clinic.mp4",
+                created_at=datetime(2026, 11, 20, tzinfo=UTC),
+                result={"posture": {"rotation_deg": 31.5, "tilt_deg": -4.0, "flexion_deg": 2.0}},
+            )
+        )
+    client = login(TestClient(world.app), "demo-doctor")
+    page = client.get(f"/patients/{world.other_demo_patient_id}?lang=en")
+    timeline = page.text.split('id="timeline"')[1].split("</ul>")[0]
+    assert "Rotation +31.5°" in timeline and "/videos/" in timeline
+    assert "TWSTRS" in timeline and "Visit" in timeline
+    assert 'id="angle-plot"' in page.text and "Head angles from video measurements" in page.text
+    with session_scope(world.app.state.engine) as db:
+        from cdcare.store.care_models import InjectionSession
+
+        has_injections = (
+            db.scalars(
+                select(InjectionSession).where(
+                    InjectionSession.patient_id == world.other_demo_patient_id
+                )
+            ).first()
+            is not None
+        )
+    assert ("Injection:" in timeline) == has_injections

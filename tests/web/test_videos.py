@@ -69,6 +69,7 @@ def test_upload_analyse_and_prefill_twstrs(world: World, client: TestClient, cli
         "chin toward the patient&#39;s left" in page.text
         or "chin toward the patient's left" in page.text
     )
+    assert 'id="tremor-spectrum"' in page.text
     with session_scope(world.app.state.engine) as db:
         row = db.get(VideoAnalysis, int(str(job["id"])))
         assert row is not None and row.result is not None
@@ -171,3 +172,31 @@ def test_record_page_for_own_record_only(world: World) -> None:
     long = client.get(f"/patients/{world.demo_patient_id}/record?seconds=999")
     assert "const SECONDS = 60;" in long.text  # clamped to 5–60 s
     assert client.get(f"/patients/{world.other_demo_patient_id}/record").status_code == 404
+
+
+def test_centre_setting_keeps_raw_video(world: World, tmp_path: Path) -> None:
+    admin = login(TestClient(world.app), "demo-admin")
+    page = admin.get("/admin/centre?lang=en")
+    assert page.status_code == 200 and 'name="keep_raw_video"' in page.text
+    saved = admin.post(
+        "/admin/centre", data={"csrf_token": csrf_of(page.text), "keep_raw_video": "1"}
+    )
+    assert saved.status_code == 200 and "checked" in saved.text
+    fake = tmp_path / "kept.mp4"
+    fake.write_text("not a video, but the centre keeps uploads")
+    with session_scope(world.app.state.engine) as db:
+        aid = create_analysis(
+            db=db,
+            patient_id=world.demo_patient_id,
+            uploaded_by_id=None,
+            filename="kept.mp4",
+            path=fake,
+        ).id
+    url = world.app.state.engine.url.render_as_string(hide_password=False)
+    run_analysis(aid, url, keep_video=False)
+    assert fake.exists()  # kept by the centre's setting
+    with session_scope(world.app.state.engine) as db:
+        row = db.get(VideoAnalysis, aid)
+        assert row is not None and row.video_path == str(fake)
+    nurse = login(TestClient(world.app), "demo-nurse")
+    assert nurse.get("/admin/centre").status_code == 403

@@ -30,6 +30,7 @@ class Action(StrEnum):
     REPORT_EXPORT = "report.export"
     AUDIT_VIEW = "audit.view"
     USER_MANAGE = "user.manage"
+    CENTRE_SETTINGS = "centre.settings"
     CARE_VIEW = "care.view"  # clinician care pages: intake/diagnosis support, log, follow-up
     INTAKE_RECORD = "intake.record"
     ADVERSE_EVENT_RECORD = "adverse_event.record"
@@ -52,7 +53,9 @@ _STAFF_CLINICAL = {
 
 #: Role → allowed actions. Anything not listed is denied.
 PERMISSIONS: dict[Role, frozenset[Action]] = {
-    Role.ADMIN: frozenset({Action.PATIENT_LIST, Action.AUDIT_VIEW, Action.USER_MANAGE}),
+    Role.ADMIN: frozenset(
+        {Action.PATIENT_LIST, Action.AUDIT_VIEW, Action.USER_MANAGE, Action.CENTRE_SETTINGS}
+    ),
     Role.PHYSICIAN: frozenset(
         _STAFF_CLINICAL | {Action.INJECTION_PLAN, Action.INJECTION_RECORD, Action.MEDICATION_RECORD}
     ),

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from cdcare.errors import N_, CdcareError, NotFound
 from cdcare.store.db import make_engine, session_scope
+from cdcare.store.models import Centre, Patient
 from cdcare.store.video_models import JobStatus, VideoAnalysis
 
 PROGRESS_EVERY_S = 0.5  # seconds between progress writes
@@ -121,7 +122,11 @@ def twstrs_prefill(row: VideoAnalysis) -> dict[str, int]:
 
 
 def run_analysis(analysis_id: int, database_url: str, keep_video: bool, lang: str = "en") -> str:
-    """The job body (worker process): analyse the clip and store the outcome; returns status."""
+    """The job body (worker process): analyse the clip and store the outcome; returns status.
+
+    The raw video is kept when the installation (``keep_video``) or the patient's centre
+    (``Centre.keep_raw_video``) says so, and deleted otherwise.
+    """
     from cdcare.video.pipeline import analyze_path
 
     engine = make_engine(database_url)
@@ -132,6 +137,12 @@ def run_analysis(analysis_id: int, database_url: str, keep_video: bool, lang: st
                 return "skipped"
             row.status, row.started_at, row.progress = JobStatus.RUNNING, datetime.now(UTC), 0.0
             path, mirrored = Path(row.video_path or ""), row.mirrored
+            centre_keeps = db.scalar(
+                select(Centre.keep_raw_video)
+                .join(Patient, Patient.centre_id == Centre.id)
+                .where(Patient.id == row.patient_id)
+            )
+            keep_video = keep_video or bool(centre_keeps)
         last = [0.0]
 
         def progress(done: int, total: int) -> None:

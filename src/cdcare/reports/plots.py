@@ -189,3 +189,28 @@ def series_svg(
         ax.legend(fontsize=8, loc="upper right")
     fig.tight_layout()
     return _to_svg(fig)
+
+
+def spectrum_svg(
+    spectra: Mapping[str, tuple[Sequence[float], Sequence[float]]],
+    *,
+    title: str = "",
+    ylabel: str = "",
+    peak_hz: float | None = None,
+) -> str:
+    """Power spectra (x: Hz, y: deg²/Hz) as SVG, one line per axis; ``peak_hz`` marked."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(7.5, 2.6), dpi=96)
+    for label, (freqs, power) in spectra.items():
+        if freqs:
+            ax.plot(list(freqs), list(power), linewidth=1.2, label=label)
+    if peak_hz is not None:
+        ax.axvline(peak_hz, color="#b42318", linewidth=0.8, linestyle="--")
+    ax.set_title(title, fontsize=10)
+    ax.set_xlabel("Hz", fontsize=9)
+    ax.set_ylabel(ylabel, fontsize=9)
+    ax.grid(True, alpha=0.3)
+    if spectra:
+        ax.legend(fontsize=8, loc="upper right")
+    fig.tight_layout()
+    return _to_svg(fig)

@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -66,13 +67,18 @@ class Sex(enum.StrEnum):
 
 
 class Centre(Base):
-    """A clinic or hospital; every user and patient belongs to exactly one."""
+    """A clinic or hospital; every user and patient belongs to exactly one.
+
+    ``keep_raw_video``: keep uploaded videos after analysis (default off: only the measured
+    landmark and angle series are kept).
+    """
 
     __tablename__ = "centre"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    keep_raw_video: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

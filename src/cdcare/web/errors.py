@@ -25,9 +25,19 @@ def _wants_json(request: Request) -> bool:
 
 
 def _page(request: Request, status: int, message: str) -> Response:
+    from cdcare.store.models import User
     from cdcare.web.render import render
 
-    return render(request, "error.html", {"status": status, "message": message}, status_code=status)
+    uid = request.session.get("uid") if "session" in request.scope else None
+    with request.app.state.sessions() as db:  # the navigation shows who is logged in
+        user = db.get(User, uid) if isinstance(uid, int) else None
+        return render(
+            request,
+            "error.html",
+            {"status": status, "message": message},
+            user=user if user is not None and user.active else None,
+            status_code=status,
+        )
 
 
 def install_error_handlers(app: FastAPI) -> None:

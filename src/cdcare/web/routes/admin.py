@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from cdcare.care.access import Action, authorize
 from cdcare.care.audit import ACTIONS, query_events, verify_chain
 from cdcare.errors import N_, InputError
-from cdcare.web.deps import DB, CurrentUser, audit
+from cdcare.store.models import Centre
+from cdcare.web.deps import DB, CurrentUser, audit, verify_csrf
 from cdcare.web.render import render
 
 router = APIRouter(tags=["admin"])
@@ -79,3 +80,25 @@ def audit_log(
         },
         user=user,
     )
+
+
+@router.get("/admin/centre")
+def centre_settings(request: Request, db: DB, user: CurrentUser) -> Response:
+    """The admin's centre settings (raw-video retention)."""
+    authorize(user, Action.CENTRE_SETTINGS)
+    centre = db.get(Centre, user.centre_id)
+    return render(request, "admin_centre.html", {"centre": centre, "saved": False}, user=user)
+
+
+@router.post("/admin/centre", dependencies=[Depends(verify_csrf)])
+async def centre_settings_save(request: Request, db: DB, user: CurrentUser) -> Response:
+    """Change whether the centre keeps raw videos after analysis (logged)."""
+    authorize(user, Action.CENTRE_SETTINGS)
+    centre = db.get(Centre, user.centre_id)
+    assert centre is not None
+    keep = (await request.form()).get("keep_raw_video") == "1"
+    if keep != centre.keep_raw_video:
+        centre.keep_raw_video = keep
+        audit(request, db, user, "amend", target=f"centre:{centre.id}:keep_raw_video={keep}")
+    db.commit()
+    return render(request, "admin_centre.html", {"centre": centre, "saved": True}, user=user)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
@@ -13,7 +14,8 @@ from starlette.datastructures import FormData
 
 from cdcare.care.access import Action, authorize, scale_action
 from cdcare.care.patients import get_patient, latest_assessments, record_assessment
-from cdcare.care.videos import get_analysis, twstrs_prefill
+from cdcare.care.timeline import angle_trends, patient_events
+from cdcare.care.videos import get_analysis, latest_result, twstrs_prefill
 from cdcare.clinical.scales import get_instrument, list_instruments
 from cdcare.clinical.scales.base import Instrument
 from cdcare.errors import N_, CdcareError, ScaleError
@@ -60,7 +62,7 @@ def _timeline(db: DB, patient: Patient) -> dict[str, Any]:
 
 @router.get("/patients/{patient_id}")
 def patient_page(request: Request, patient_id: int, db: DB, user: CurrentUser) -> Response:
-    """One patient's timeline: visits, scale scores with trend plots."""
+    """One patient's timeline (visits, scales, videos, injections, medications) with plots."""
     patient = get_patient(db=db, patient_id=patient_id)
     authorize(user, Action.PATIENT_VIEW, patient)
     data = _timeline(db, patient)
@@ -74,13 +76,32 @@ def patient_page(request: Request, patient_id: int, db: DB, user: CurrentUser) -
         if data["series"]
         else ""
     )
+    zone = ZoneInfo(request.app.state.settings.timezone)
+    angles = angle_trends(db=db, patient_id=patient.id, zone=zone)
+    angle_plot = (
+        trend_svg(
+            angles,
+            title=translate(N_("Head angles from video measurements"), lang),
+            ylabel=translate(N_("degrees (+ = patient's left / chin down)"), lang),
+        )
+        if angles
+        else ""
+    )
+    events = patient_events(db=db, patient_id=patient.id, lang=lang, zone=zone)
     audit(request, db, user, "view", patient_id=patient.id)
     db.commit()
     forms = [i for i in list_instruments() if i.code in FORM_INSTRUMENTS]
     return render(
         request,
         "patient.html",
-        {"patient": patient, "plot": plot, "forms": forms, **data},
+        {
+            "patient": patient,
+            "plot": plot,
+            "angle_plot": angle_plot,
+            "events": events,
+            "forms": forms,
+            **data,
+        },
         user=user,
     )
 
@@ -158,14 +179,19 @@ def scale_form(
     user: CurrentUser,
     from_video: int | None = None,
 ) -> Response:
-    """The form for one instrument; ``from_video`` pre-fills TWSTRS items a video suggests."""
+    """The form for one instrument. TWSTRS items a video suggests are pre-filled (marked
+    'suggested') from ``from_video``, or else from the latest finished video measurement."""
     patient = get_patient(db=db, patient_id=patient_id)
     authorize(user, scale_action(instrument), patient)
     values: dict[str, str] = {}
     video: VideoAnalysis | None = None
-    if from_video is not None and instrument == "twstrs":
-        video = get_analysis(db=db, patient_id=patient.id, analysis_id=from_video)
-        values = {k: str(v) for k, v in twstrs_prefill(video).items()}
+    if instrument == "twstrs":  # pre-fill from the chosen, else the latest, measurement
+        video = (
+            get_analysis(db=db, patient_id=patient.id, analysis_id=from_video)
+            if from_video is not None
+            else latest_result(db=db, patient_id=patient.id)
+        )
+        values = {k: str(v) for k, v in twstrs_prefill(video).items()} if video else {}
     return form_page(request, user, patient, instrument, values, None, 200, video=video)
 
 

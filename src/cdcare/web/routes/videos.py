@@ -23,9 +23,10 @@ from cdcare.care.videos import create_analysis, error_text, get_analysis, list_a
 from cdcare.education.measurement import describe_posture
 from cdcare.errors import N_, InputError
 from cdcare.i18n import translate
-from cdcare.reports.plots import series_svg
+from cdcare.reports.plots import series_svg, spectrum_svg
 from cdcare.store.models import Patient, User
 from cdcare.store.video_models import JobStatus, VideoAnalysis
+from cdcare.video.spectrum import angle_spectra
 from cdcare.web.deps import DB, CurrentUser, audit, verify_csrf
 from cdcare.web.i18n import request_lang
 from cdcare.web.render import render
@@ -134,7 +135,7 @@ async def upload_video(request: Request, patient_id: int, db: DB, user: CurrentU
 
 def _result_context(request: Request, row: VideoAnalysis) -> dict[str, Any]:
     lang = request_lang(request)
-    ctx: dict[str, Any] = {"row": row, "error": "", "plot": "", "plain": []}
+    ctx: dict[str, Any] = {"row": row, "error": "", "plot": "", "plain": [], "spectrum": ""}
     if row.status is JobStatus.FAILED:
         ctx["error"] = error_text(row, lang)
     if row.status is JobStatus.DONE and row.result:
@@ -145,6 +146,21 @@ def _result_context(request: Request, row: VideoAnalysis) -> dict[str, Any]:
             {axis: series.get(f"{axis}_deg") or [] for axis in ("yaw", "roll", "pitch")},
             title=translate(N_("Head angles over the clip"), lang),
             ylabel=translate(N_("degrees"), lang),
+        )
+        t = series.get("t_s") or []
+        spectra = angle_spectra(
+            t, {axis: series.get(f"{axis}_deg") or [] for axis in ("yaw", "roll", "pitch")}
+        )
+        tremor = row.result.get("tremor") or {}
+        ctx["spectrum"] = (
+            spectrum_svg(
+                spectra,
+                title=translate(N_("Tremor spectrum (1–12 Hz)"), lang),
+                ylabel="deg²/Hz",
+                peak_hz=tremor.get("frequency_hz") if tremor.get("present") else None,
+            )
+            if spectra
+            else ""
         )
     return ctx
 
