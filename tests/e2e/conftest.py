@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 from sqlalchemy import Engine, select
 
 from cdcare.care.accounts import DEMO_PASSWORD, set_demo_passwords
@@ -92,12 +92,14 @@ def _seed(engine: Engine) -> tuple[int, int, int]:
 @pytest.fixture(scope="session")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     """The demo app served by uvicorn in a background thread (stopped at the end)."""
-    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'e2e.sqlite3'}")
+    data_dir = tmp_path_factory.mktemp("e2e")
+    engine = make_engine(f"sqlite:///{data_dir / 'e2e.sqlite3'}")
     upgrade(engine)
     ids = _seed(engine)
     port = _free_port()
+    app = create_app(Settings(demo=True, data_dir=data_dir), engine)  # uploads under data_dir
     config = uvicorn.Config(
-        create_app(Settings(demo=True), engine),
+        app,
         host="127.0.0.1",
         port=port,
         log_level="warning",
@@ -119,23 +121,37 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+        app.state.analysis_queue.shutdown()  # lifespan is off: stop the analysis workers here
         engine.dispose()
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    """Debian's headless chromium (package ``chromium``), launched offline."""
+def playwright() -> Iterator[Playwright]:
+    """The session's one Playwright driver (the sync API allows only one at a time)."""
     if not CHROMIUM.is_file():
         pytest.fail(
             f"{CHROMIUM} not found: install Debian's chromium (scripts/system-deps.sh, "
             "apt-get install chromium). Browsers are never downloaded (no `playwright install`)."
         )
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield b
-        finally:
-            b.close()
+        yield p
+
+
+def launch_chromium(playwright: Playwright, *extra_args: str) -> Browser:
+    """Debian's headless chromium, offline, with ``extra_args`` after the standard flags."""
+    return playwright.chromium.launch(
+        executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, *extra_args], headless=True
+    )
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    """Debian's headless chromium (package ``chromium``), launched offline."""
+    b = launch_chromium(playwright)
+    try:
+        yield b
+    finally:
+        b.close()
 
 
 def _shot_name(node_name: str) -> str:

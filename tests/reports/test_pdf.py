@@ -27,7 +27,13 @@ from cdcare.clinical.scales import get_instrument, list_instruments, score
 from cdcare.errors import ConfigError
 from cdcare.reports import pdf as pdf_module
 from cdcare.reports.collect import collect_report
-from cdcare.reports.model import ReportData, ReportHeader, ScaleEntry, VideoEntry
+from cdcare.reports.model import (
+    InjectionEntry,
+    ReportData,
+    ReportHeader,
+    ScaleEntry,
+    VideoEntry,
+)
 from cdcare.reports.pdf import build_pdf
 from cdcare.store.db import make_engine, session_scope
 from cdcare.store.migrate import upgrade
@@ -164,7 +170,7 @@ def test_video_injection_and_plan_sections() -> None:
     data = ReportData(
         header=_header(),
         video=(video,),
-        injections=(record,),
+        injections=(InjectionEntry(record, "U onabotulinumtoxinA (Botox)"),),
         plan=plan,
         plan_findings=findings,
     )

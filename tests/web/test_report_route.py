@@ -8,6 +8,8 @@ from fastapi.testclient import TestClient
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from cdcare.care.injections import sessions
+from cdcare.clinical.toxins import get_product
 from cdcare.store.db import session_scope
 from cdcare.store.models import AuditEvent, Patient
 
@@ -40,6 +42,11 @@ def test_clinician_downloads_pdf_and_export_is_logged(world: World) -> None:
     assert resp.headers["content-disposition"].startswith(f'attachment; filename="report-{record}-')
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(resp.content)).pages)
     assert record in text and "평가 척도" in text and "demo-doctor" in text
+    with session_scope(world.app.state.engine) as db:  # the injection log is in the report
+        newest = sessions(db=db, patient_id=pid)[-1]
+        product, lot = newest.product, newest.lot
+    flat = " ".join(text.split())
+    assert "주사 기록" in flat and get_product(product).ko in flat and lot in flat
     assert _exports(world) == [("demo-doctor", pid, "의뢰서 첨부")]
 
     # no reason: 422 with a message naming it, nothing logged

@@ -1,4 +1,9 @@
-"""``cdcare report PATIENT_ID --out FILE.pdf``: the PDF visit report, logged as an export."""
+"""``cdcare report PATIENT_ID --out FILE.pdf``: the PDF visit report, logged as an export.
+
+The report holds what the store has (see :func:`cdcare.reports.collect.collect_report`):
+scales, finished video measurements and the injection log. A plan for the next session is
+not stored: ``--plan`` adds one (with its product and dose findings) from a plan JSON file.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ import typer
 from cdcare.care.audit import log_event
 from cdcare.cli import context
 from cdcare.cli.main import app
+from cdcare.clinical.planning import plan_findings, plan_from_dict
 from cdcare.errors import N_, InputError
 from cdcare.i18n import LANGUAGES, translate
 from cdcare.reports.collect import collect_report, export_reason
@@ -33,8 +39,15 @@ def report_cmd(
     by: Annotated[
         str | None, typer.Option("--by", help="Name shown as author (default: OS user).")
     ] = None,
+    plan: Annotated[
+        str | None,
+        typer.Option(
+            "--plan", help="A plan JSON file (as written by `cdcare plan --json`), or - for stdin."
+        ),
+    ] = None,
 ) -> None:
-    """Write a patient's PDF visit report (scales with trends; Korean font embedded)."""
+    """Write a patient's PDF visit report (scales with trends, video measurements, injection
+    log; Korean font embedded)."""
     if lang is not None and lang not in LANGUAGES:
         raise InputError(N_("Unknown language {value}; use ko or en"), value=lang)
     code = lang or context.current_lang()
@@ -42,6 +55,8 @@ def report_cmd(
     if not out.parent.is_dir():
         raise InputError(N_("Folder {path} does not exist"), path=str(out.parent))
     author = by or f"cli:{getpass.getuser()}"
+    next_plan = None if plan is None else plan_from_dict(context.read_json_arg(plan))
+    findings = () if next_plan is None else tuple(plan_findings(next_plan))
     settings = context.settings()
     engine = context.engine()
     try:
@@ -52,6 +67,8 @@ def report_cmd(
                 generated_by=author,
                 demo=settings.demo,
                 timezone=settings.timezone,
+                plan=next_plan,
+                plan_findings=findings,
             )
             pdf = build_pdf(data, lang=code, timezone=settings.timezone)
             try:

@@ -1,7 +1,10 @@
-"""Gather a patient's report data from the store (patient, centre, scored assessments).
+"""Gather a patient's report data from the store.
 
-Sections the committed store does not hold yet (video measurements, injection log and plan)
-are passed in by the caller as plain data; see :class:`cdcare.reports.model.ReportData`.
+From the store: patient and centre, scored assessments, the injection log (the newest
+:data:`FULL_SESSIONS` sessions in full, the :data:`SUMMARY_SESSIONS` before them as one
+summary line each, any older ones only counted) and finished video measurements (the newest
+:data:`VIDEO_LIMIT`). A plan for the next session is not stored; a caller that has one passes
+it in. See :class:`cdcare.reports.model.ReportData`.
 """
 
 from __future__ import annotations
@@ -13,14 +16,32 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from cdcare.care.demo import DEMO_CENTRE
+from cdcare.care.injections import sessions
 from cdcare.care.patients import get_patient, latest_assessments
-from cdcare.clinical.planning import Finding, InjectionRecord, Plan
+from cdcare.care.videos import list_analyses
+from cdcare.clinical.planning import Finding, Guidance, InjectionRecord, Plan, PlanItem
+from cdcare.clinical.posture import Side
 from cdcare.clinical.scales import score
 from cdcare.errors import N_, InputError
-from cdcare.reports.model import ReportData, ReportHeader, ScaleEntry, VideoEntry
+from cdcare.reports.model import (
+    AdverseEntry,
+    InjectionEntry,
+    ReportData,
+    ReportHeader,
+    ScaleEntry,
+    VideoEntry,
+)
+from cdcare.store.care_models import InjectionSession
+from cdcare.store.video_models import JobStatus
 
 #: Longest accepted export reason (characters).
 MAX_REASON = 500
+#: Newest injection sessions shown in full (about a year at 12-week intervals).
+FULL_SESSIONS = 4
+#: Older sessions shown as one summary line each; still older ones are only counted.
+SUMMARY_SESSIONS = 12
+#: Newest finished video measurements shown.
+VIDEO_LIMIT = 5
 
 
 def export_reason(reason: str | None) -> str:
@@ -40,6 +61,41 @@ def export_reason(reason: str | None) -> str:
     return text
 
 
+def injection_entry(s: InjectionSession) -> InjectionEntry:
+    """A stored session as report data (doses in the session's product units, as stored)."""
+    items = tuple(PlanItem(x.muscle, Side(x.side), x.dose) for x in s.sites)
+    adverse = tuple(AdverseEntry(a.code, a.severity, a.onset_on) for a in s.adverse_events)
+    record = InjectionRecord(
+        on=s.injected_on,
+        product=s.product,
+        lot=s.lot,
+        dilution_u_per_ml=s.dilution_u_per_ml,
+        items=items,
+        guidance=Guidance(s.guidance),
+        injector=s.injector,
+        adverse_events=tuple(a.code for a in adverse),
+    )
+    return InjectionEntry(record, s.unit, adverse, s.override_reason)
+
+
+def video_entries(
+    *, db: Session, patient_id: int, zone: ZoneInfo, limit: int = VIDEO_LIMIT
+) -> tuple[VideoEntry, ...]:
+    """Finished analyses with a result, newest first, at most ``limit``; dated by upload
+    (local date in ``zone``)."""
+    done = [
+        row
+        for row in list_analyses(db=db, patient_id=patient_id)
+        if row.status == JobStatus.DONE and row.result
+    ]
+    return tuple(
+        VideoEntry.from_analysis(
+            row.created_at.astimezone(zone).date(), row.result or {}, source=row.source
+        )
+        for row in done[:limit]
+    )
+
+
 def collect_report(
     *,
     db: Session,
@@ -48,16 +104,15 @@ def collect_report(
     demo: bool = False,
     timezone: str = "Asia/Seoul",
     now: datetime | None = None,
-    video: Sequence[VideoEntry] = (),
-    injections: Sequence[InjectionRecord] = (),
     plan: Plan | None = None,
     plan_findings: Sequence[Finding] = (),
 ) -> ReportData:
     """Report data of one patient; assessments oldest first, amended versions left out.
 
-    Assessment dates are the local dates (``timezone``) of ``assessed_at``; alerts are
-    recomputed from the stored answers by the scale engine. ``demo`` is forced on for the
-    demo centre's synthetic patients.
+    Injection sessions newest first (see the module doc for which are shown in full), video
+    measurements newest first. Assessment dates are the local dates (``timezone``) of
+    ``assessed_at``; alerts are recomputed from the stored answers by the scale engine.
+    ``demo`` is forced on for the demo centre's synthetic patients.
     """
     zone = ZoneInfo(timezone)
     patient = get_patient(db=db, patient_id=patient_id)
@@ -82,15 +137,27 @@ def collect_report(
         generated_by=generated_by,
         generated_at=(now or datetime.now(UTC)).astimezone(zone),
     )
+    logged = [injection_entry(s) for s in reversed(sessions(db=db, patient_id=patient.id))]
     return ReportData(
         header=header,
         scales=tuple(scales),
-        video=tuple(video),
-        injections=tuple(injections),
+        video=video_entries(db=db, patient_id=patient.id, zone=zone),
+        injections=tuple(logged[:FULL_SESSIONS]),
+        earlier_injections=tuple(logged[FULL_SESSIONS : FULL_SESSIONS + SUMMARY_SESSIONS]),
+        omitted_injections=max(0, len(logged) - FULL_SESSIONS - SUMMARY_SESSIONS),
         plan=plan,
         plan_findings=tuple(plan_findings),
         demo=demo or patient.centre.code == DEMO_CENTRE,
     )
 
 
-__all__ = ["MAX_REASON", "collect_report", "export_reason"]
+__all__ = [
+    "FULL_SESSIONS",
+    "MAX_REASON",
+    "SUMMARY_SESSIONS",
+    "VIDEO_LIMIT",
+    "collect_report",
+    "export_reason",
+    "injection_entry",
+    "video_entries",
+]

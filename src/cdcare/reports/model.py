@@ -60,7 +60,8 @@ class VideoEntry:
     ``lateral_shift`` + = toward the patient's left, ``sagittal_shift`` + = forward.
     ``shoulder_elevation``: + = left shoulder higher, fraction of shoulder width. Tremor
     frequency in Hz, amplitude in degrees. ``relative`` is True when the angles are measured
-    against the patient's own neutral posture, False when absolute.
+    against the patient's own neutral posture (``reference_video`` names that clip when
+    known), False when absolute.
     """
 
     on: date
@@ -76,15 +77,24 @@ class VideoEntry:
     tremor_amplitude_deg: float | None = None
     face_found_ratio: float | None = None
     relative: bool = False
+    reference_video: str | None = None
+    source: str | None = None
 
     @classmethod
-    def from_analysis(cls, on: date, result: Mapping[str, Any]) -> VideoEntry:
-        """Read the fields of a ``cdcare analyze`` result (missing keys stay ``None``)."""
+    def from_analysis(
+        cls, on: date, result: Mapping[str, Any], source: str | None = None
+    ) -> VideoEntry:
+        """Read the fields of a ``cdcare analyze`` result (missing keys stay ``None``).
+
+        ``source`` is where the clip was recorded ('clinic' or 'home'), when known.
+        """
         posture = result.get("posture") or {}
         tremor = result.get("tremor") or {}
         quality = result.get("quality") or {}
         present = tremor.get("present")
         axis = tremor.get("axis")
+        reference = result.get("reference")
+        ref_name = reference.get("video") if isinstance(reference, Mapping) else None
         return cls(
             on=on,
             rotation_deg=_num(posture.get("rotation_deg")),
@@ -99,25 +109,60 @@ class VideoEntry:
             tremor_amplitude_deg=_num(tremor.get("amplitude_deg")),
             face_found_ratio=_num(quality.get("face_found_ratio")),
             relative=result.get("angles") == "relative_to_reference",
+            reference_video=ref_name if isinstance(ref_name, str) else None,
+            source=source,
         )
+
+
+@dataclass(frozen=True)
+class AdverseEntry:
+    """An adverse event after a session: code of ``care/data/adverse_events.json``,
+    severity (mild/moderate/severe) and the local date it began."""
+
+    code: str
+    severity: str
+    onset: date
+
+
+@dataclass(frozen=True)
+class InjectionEntry:
+    """One logged injection session: the record (doses in ``unit``, the product's own units,
+    never converted), its adverse events and the override reason of an early re-injection."""
+
+    record: InjectionRecord
+    unit: str
+    adverse: tuple[AdverseEntry, ...] = ()
+    override_reason: str = ""
 
 
 @dataclass(frozen=True)
 class ReportData:
     """Everything one report shows; empty sections are omitted from the PDF.
 
-    ``injections``: the injection log (doses in each record's product units); ``plan``: the
-    next session's plan with its ``plan_findings`` (rule outcomes, each with its source).
+    ``injections``: the newest sessions of the injection log, shown in full (doses in each
+    session's product units); ``earlier_injections``: older sessions, shown as one summary
+    line each; ``omitted_injections``: how many still older sessions are not shown at all.
+    ``video``: finished video measurements, newest first. ``plan``: the next session's plan
+    with its ``plan_findings`` (rule outcomes, each with its source).
     ``demo``: synthetic demo data (the footer says so on every page).
     """
 
     header: ReportHeader
     scales: tuple[ScaleEntry, ...] = ()
     video: tuple[VideoEntry, ...] = ()
-    injections: tuple[InjectionRecord, ...] = ()
+    injections: tuple[InjectionEntry, ...] = ()
+    earlier_injections: tuple[InjectionEntry, ...] = ()
+    omitted_injections: int = 0
     plan: Plan | None = None
     plan_findings: tuple[Finding, ...] = field(default_factory=tuple)
     demo: bool = False
 
 
-__all__ = ["ReportData", "ReportHeader", "ScaleEntry", "VideoEntry"]
+__all__ = [
+    "AdverseEntry",
+    "InjectionEntry",
+    "ReportData",
+    "ReportHeader",
+    "ScaleEntry",
+    "VideoEntry",
+]

@@ -2,10 +2,11 @@
 
 :func:`build_pdf` turns a :class:`~cdcare.reports.model.ReportData` into PDF bytes: header,
 rating scales (one table per instrument, oldest first, change from the previous total with
-+ = worse, and a trend plot), video measurements, injection log and plan; empty sections are
-left out. Instruments resting on unconfirmed facts carry the "unconfirmed reference" flag.
-Licensed item wording is never printed: only scores, codes and neutral labels. Every page has
-a footer with its number and, for demo data, the words "synthetic demo data".
++ = worse, and a trend plot), video measurements (newest first, each signed value with its
+direction word), injection log (newest sessions in full, earlier ones one line each) and plan;
+empty sections are left out. Instruments resting on unconfirmed facts carry the "unconfirmed
+reference" flag. Licensed item wording is never printed: only scores, codes and neutral labels.
+Every page has a footer with its number and, for demo data, the words "synthetic demo data".
 
 Fonts: NanumGothic (Debian package fonts-nanum), embedded as a subset; a missing font file is a
 :class:`~cdcare.errors.ConfigError`, never a silent fallback that prints empty boxes.
@@ -38,13 +39,14 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from cdcare.care.injections import adverse_event_codes
 from cdcare.clinical.planning import Level
 from cdcare.clinical.posture import muscles
 from cdcare.clinical.scales import Instrument, list_instruments
 from cdcare.clinical.toxins import get_product
 from cdcare.errors import N_, ConfigError
 from cdcare.i18n import normalize_lang, translate
-from cdcare.reports.model import ReportData, ScaleEntry, VideoEntry
+from cdcare.reports.model import InjectionEntry, ReportData, ScaleEntry, VideoEntry
 from cdcare.reports.plots import trend_png
 
 REGULAR = "NanumGothic"
@@ -63,6 +65,18 @@ DASH = "–"
 SEX = {"F": N_("Female"), "M": N_("Male"), "X": N_("Other or unknown")}
 SIDE = {"left": N_("left"), "right": N_("right")}
 LEVEL = {Level.REFUSE: N_("Refused"), Level.WARN: N_("Warning")}
+#: Direction words of a signed measurement: (word for +, word for −); DESIGN.md signs.
+SIDE_WORDS = (N_("left"), N_("right"))
+FLEXION_WORDS = (N_("chin down"), N_("head back"))
+SAGITTAL_WORDS = (N_("forward"), N_("back"))
+SOURCE = {"clinic": N_("clinic"), "home": N_("home")}
+SEVERITY = {"mild": N_("mild"), "moderate": N_("moderate"), "severe": N_("severe")}
+GUIDANCE = {
+    "none": N_("no guidance"),
+    "emg": N_("EMG"),
+    "ultrasound": N_("ultrasound"),
+    "emg+ultrasound": N_("EMG + ultrasound"),
+}
 
 
 def register_fonts() -> None:
@@ -278,7 +292,7 @@ class _Writer:
             self._(N_("Angles")),
         ]
         body = []
-        for v in sorted(entries, key=lambda v: v.on):
+        for v in sorted(entries, key=lambda v: v.on, reverse=True):
             if v.tremor_present is None:
                 tremor = DASH
             elif not v.tremor_present:
@@ -288,17 +302,23 @@ class _Writer:
                     f"{v.tremor_axis or ''} {_fmt(v.tremor_frequency_hz)} Hz, "
                     f"{_fmt(v.tremor_amplitude_deg)}°"
                 ).strip()
+            angles = self._(N_("own neutral") if v.relative else N_("absolute"))
+            if v.relative and v.reference_video:
+                angles += f" ({v.reference_video})"
+            when = v.on.isoformat()
+            if v.source in SOURCE:
+                when += f" ({self._(SOURCE[v.source])})"
             body.append(
                 [
-                    v.on.isoformat(),
-                    _fmt(v.rotation_deg, signed=True),
-                    _fmt(v.tilt_deg, signed=True),
-                    _fmt(v.flexion_deg, signed=True),
-                    _fmt(v.lateral_shift, signed=True),
-                    _fmt(v.sagittal_shift, signed=True),
-                    _fmt(v.shoulder_elevation, signed=True),
+                    when,
+                    self._signed(v.rotation_deg, SIDE_WORDS),
+                    self._signed(v.tilt_deg, SIDE_WORDS),
+                    self._signed(v.flexion_deg, FLEXION_WORDS),
+                    self._signed(v.lateral_shift, SIDE_WORDS),
+                    self._signed(v.sagittal_shift, SAGITTAL_WORDS),
+                    self._signed(v.shoulder_elevation, SIDE_WORDS),
                     tremor,
-                    self._(N_("own neutral") if v.relative else N_("absolute")),
+                    angles,
                 ]
             )
         self.table([head, *body])
@@ -315,33 +335,95 @@ class _Writer:
             self.small,
         )
 
+    def _signed(self, value: float | None, words: tuple[str, str]) -> str:
+        """A signed number with the word of its direction (``words`` = (+ word, − word))."""
+        text = _fmt(value, signed=True)
+        if value is None or round(value, 2) == 0:
+            return text
+        return f"{text} {self._(words[0] if value > 0 else words[1])}"
+
     def injections(self, data: ReportData) -> None:
-        if not data.injections:
+        if not (data.injections or data.earlier_injections):
             return
         self.para(self._(N_("Injection record")), self.h2)
         head = [
             self._(N_("Date")),
-            self._(N_("Product")),
+            self._(N_("Product, lot, dilution")),
             self._(N_("Total (product units)")),
             self._(N_("Muscles")),
-            self._(N_("Guidance")),
+            self._(N_("Guidance, injector")),
             self._(N_("Adverse events")),
         ]
         body = []
-        for rec in sorted(data.injections, key=lambda r: r.on):
+        for e in sorted(data.injections, key=lambda e: e.record.on, reverse=True):
+            rec = e.record
             sites = ", ".join(self._site(i.muscle, i.side.value, i.dose) for i in rec.items)
+            product = self._(
+                N_("{product}; lot {lot}; {dilution} U/mL"),
+                product=self._product(rec.product),
+                lot=rec.lot,
+                dilution=_fmt(rec.dilution_u_per_ml),
+            )
+            how = f"{self._(GUIDANCE.get(rec.guidance.value, rec.guidance.value))}; {rec.injector}"
+            if e.override_reason:
+                how += "; " + self._(N_("early: {reason}"), reason=e.override_reason)
             body.append(
-                [
-                    rec.on.isoformat(),
-                    self._product(rec.product),
-                    _fmt(rec.total),
-                    sites,
-                    rec.guidance.value,
-                    ", ".join(rec.adverse_events) or DASH,
-                ]
+                [rec.on.isoformat(), product, _fmt(rec.total), sites, how, self._adverse(e)]
             )
         w = WIDTH
-        self.table([head, *body], [0.12 * w, 0.14 * w, 0.1 * w, 0.42 * w, 0.1 * w, 0.12 * w])
+        if body:
+            widths = [0.13 * w, 0.2 * w, 0.09 * w, 0.28 * w, 0.16 * w, 0.14 * w]
+            self.table([head, *body], widths)
+            self.para(
+                self._(
+                    N_(
+                        "Newest {n} sessions in full, newest first. Doses are in units of each "
+                        "session's product; units of different products are not interchangeable."
+                    ),
+                    n=len(body),
+                ),
+                self.small,
+            )
+        self._earlier(data)
+
+    def _earlier(self, data: ReportData) -> None:
+        """Older sessions: one line each (date, product, total, adverse events)."""
+        if not data.earlier_injections:
+            return
+        start = len(self.story)
+        self.para(self._(N_("Earlier sessions (summary)")), self.h3)
+        head = [
+            self._(N_("Date")),
+            self._(N_("Product")),
+            self._(N_("Total")),
+            self._(N_("Adverse events")),
+        ]
+        body = [
+            [
+                e.record.on.isoformat(),
+                self._product(e.record.product),
+                f"{_fmt(e.record.total)} {e.unit}",
+                self._adverse(e),
+            ]
+            for e in sorted(data.earlier_injections, key=lambda e: e.record.on, reverse=True)
+        ]
+        w = WIDTH
+        self.table([head, *body], [0.14 * w, 0.22 * w, 0.3 * w, 0.34 * w])
+        block = self.story[start:]
+        self.story[start:] = [KeepTogether(block)]  # heading never alone at a page end
+        if data.omitted_injections:
+            self.para(
+                self._(N_("{n} older sessions are not shown."), n=data.omitted_injections),
+                self.small,
+            )
+
+    def _adverse(self, e: InjectionEntry) -> str:
+        known = adverse_event_codes()
+        out = []
+        for a in e.adverse:
+            label = known.get(a.code, {}).get(self.lang, a.code)
+            out.append(f"{label} ({self._(SEVERITY.get(a.severity, a.severity))})")
+        return ", ".join(out) or DASH
 
     def plan(self, data: ReportData) -> None:
         plan = data.plan
@@ -432,7 +514,8 @@ def build_pdf(data: ReportData, *, lang: str = "ko", timezone: str = "Asia/Seoul
     lang = normalize_lang(lang)
     w = _Writer(lang)
     w.header(data, ZoneInfo(timezone))
-    markers = [(r.on, get_product(r.product).name) for r in data.injections]
+    logged = (*data.injections, *data.earlier_injections)
+    markers = [(e.record.on, get_product(e.record.product).name) for e in logged]
     w.scales(data.scales, markers)
     w.video(data.video)
     w.injections(data)

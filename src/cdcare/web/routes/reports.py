@@ -1,7 +1,8 @@
 """PDF visit report download: ``GET /patients/{id}/report.pdf?reason=...``.
 
 Needs REPORT_EXPORT on a patient in reach (another centre's patient answers 404), a stated
-reason, and writes an "export" access-log event with that reason.
+reason, and writes an "export" access-log event with that reason. The report holds what the
+store has (scales, finished video measurements, the injection log; see ``collect_report``).
 """
 
 from __future__ import annotations
