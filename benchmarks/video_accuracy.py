@@ -10,6 +10,12 @@ reference clip (the person's own neutral posture subtracted, as ``--reference`` 
 detection, frequency and amplitude error; TWSTRS item exact agreement (angle items; the shift and
 shoulder items, whose truth is 0 here, separately).
 
+Calibration and evaluation are separate: the constants of ``cdcare/video/data/
+calibration.json`` (pose-yaw k, face-pitch map) are fitted by ``benchmarks/video_calibrate.py``
+on its own grid (other angles, jittered poses, seeds 101+, noise 0.25, lighting flicker 0.4);
+this grid (seed 0, noise 0.1, no flicker) is held out. ``--uncalibrated`` measures with
+``Calibration.identity()`` (no pitch map, geometric k = 0.7) for comparison.
+
     .venv/bin/python benchmarks/video_accuracy.py            # reduced grid (about 2 min)
     .venv/bin/python benchmarks/video_accuracy.py --full     # full grid
 """
@@ -75,18 +81,21 @@ def grid(full: bool) -> list[dict[str, Any]]:
 def measure(case: dict[str, Any]) -> dict[str, Any]:
     """Worker: render one clip, analyse it, return truth and measurements per frame."""
     from cdcare.errors import CdcareError
+    from cdcare.video.headpose import Calibration
     from cdcare.video.io import MemoryVideo
-    from cdcare.video.pipeline import analyze
+    from cdcare.video.pipeline import measure_frames, summarize
     from cdcare.video.synth import SynthSpec, render_frames
 
-    kw = {k: v for k, v in case.items() if k != "kind"}
+    kw = {k: v for k, v in case.items() if k not in ("kind", "uncalibrated")}
     spec = SynthSpec(**SIZE, **kw)
     frames, truth = [], []
     for _, frame, t in render_frames(spec):
         frames.append(frame)
         truth.append((t.yaw_deg, t.roll_deg, t.pitch_deg))
+    cal = Calibration.identity() if case.get("uncalibrated") else None
     try:
-        r = analyze(MemoryVideo(frames, fps=spec.fps))
+        video = MemoryVideo(frames, fps=spec.fps)
+        r = summarize(measure_frames(video), video.info, calibration=cal)
     except CdcareError as err:
         return {"case": case, "error": err.text("en"), "truth": truth}
     s = r["series"]
@@ -117,6 +126,9 @@ def angle_report(results: list[dict[str, Any]], ref: dict[str, float], label: st
     }  # fmt: skip
     within45: dict[str, list[tuple[float, float]]] = {"yaw": [], "pitch": [], "roll": []}
     beyond45: list[tuple[float, float]] = []
+    rp_bands: dict[str, dict[str, list[tuple[float, float]]]] = {
+        k: {b: [] for b in bands} for k in ("roll", "pitch")
+    }
     counts = {"yaw": [0, 0], "roll": [0, 0], "pitch": [0, 0]}
     for r in pose_results:
         if "error" in r:
@@ -134,15 +146,13 @@ def angle_report(results: list[dict[str, Any]], ref: dict[str, float], label: st
                 errs[k].append(pair)
                 if k == "yaw":
                     a = abs(tv)
-                    band = (
-                        "|yaw|<=30" if a <= 30 else "30<|yaw|<=45" if a <= 45
-                        else "45<|yaw|<=60" if a <= 60 else "60<|yaw|<=80"
-                    )  # fmt: skip
-                    bands[band].append(pair)
+                    bands[_band(a)].append(pair)
                     if 45 < a <= 80:
                         beyond45.append(pair)
                 if k in within45 and abs(ty) <= 45:
                     within45[k].append(pair)
+                if k in rp_bands:
+                    rp_bands[k][_band(abs(ty))].append(pair)
     print(f"\n[{label}] per-frame MAE (deg) and coverage")
     for k in ("yaw", "roll", "pitch"):
         got, tot = counts[k]
@@ -154,6 +164,19 @@ def angle_report(results: list[dict[str, Any]], ref: dict[str, float], label: st
     print("  yaw MAE by |true yaw| band (frames):")
     for b, pairs in bands.items():
         print(f"    {b:<14} {_mae(pairs)}  (n={len(pairs)})")
+    print("  roll / pitch MAE by |true yaw| band (frames with a value):")
+    for b in bands:
+        r_, p_ = rp_bands["roll"][b], rp_bands["pitch"][b]
+        print(f"    {b:<14} roll {_mae(r_)} (n={len(r_)})  pitch {_mae(p_)} (n={len(p_)})")
+
+
+def _band(a: float) -> str:
+    """The |yaw| band label of an absolute yaw in degrees."""
+    if a <= 30:
+        return "|yaw|<=30"
+    if a <= 45:
+        return "30<|yaw|<=45"
+    return "45<|yaw|<=60" if a <= 60 else "60<|yaw|<=80"
 
 
 def twstrs_report(results: list[dict[str, Any]], ref: dict[str, float], label: str) -> None:
@@ -206,7 +229,7 @@ def twstrs_report(results: list[dict[str, Any]], ref: dict[str, float], label: s
     )
     for k, (a, n) in agree.items():
         print(f"    {k:<26} {a}/{n}")
-    for m in misses[:12]:
+    for m in misses:
         print(f"    miss: {m}")
 
 
@@ -247,10 +270,14 @@ def main() -> None:
     ap = argparse.ArgumentParser(description="Video accuracy benchmark on synthetic clips.")
     ap.add_argument("--full", action="store_true", help="the full grid (slower)")
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--uncalibrated", action="store_true", help="measure without calibration")
     args = ap.parse_args()
     cases = grid(args.full)
+    flag = {"uncalibrated": True} if args.uncalibrated else {}
+    for c in cases:
+        c.update(flag)
     start = time.perf_counter()
-    neutral = measure({"kind": "neutral", "seconds": 2.0, "noise": 0.1})
+    neutral = measure({"kind": "neutral", "seconds": 2.0, "noise": 0.1, **flag})
     ref = {
         k: float(np.median([v for v in neutral[k] if v is not None]))
         for k in ("yaw", "roll", "pitch")
@@ -262,6 +289,12 @@ def main() -> None:
     print(
         f"{len(results)} clips, {frames} frames, {elapsed:.0f} s "
         f"({'full' if args.full else 'reduced'} grid)"
+    )
+    from cdcare.video.headpose import Calibration, calibration
+
+    cal = Calibration.identity() if args.uncalibrated else calibration()
+    print(
+        f"calibration: pose-yaw k {cal.ear_nose_ratio}, pitch knots {len(cal.pitch_measured_deg)}"
     )
     print("neutral reference offsets (deg): " + ", ".join(f"{k} {v:+.2f}" for k, v in ref.items()))
     errors = [r for r in results if "error" in r]

@@ -32,3 +32,9 @@ def test_tilt_and_flexion_signs(mirrored: bool) -> None:
     assert tilt["tilt_deg"] == pytest.approx(20.0, abs=3.0)
     chin_down = _posture(pitch_deg=20.0, mirrored=mirrored)
     assert chin_down["flexion_deg"] > 10.0
+
+
+def test_head_back_is_not_under_read() -> None:
+    # the face mesh alone read about −14° here; the calibrated pitch is within a few degrees
+    back = _posture(pitch_deg=-25.0)["flexion_deg"]
+    assert back == pytest.approx(-25.0, abs=4.0)

@@ -21,10 +21,25 @@ Pose method (large rotations: the face mesh saturates near 50–55° and loses t
 about 65°): from the pose
 model's nose and ears, ``tan(yaw) = k·2·(nose_x − mid_ears_x)/ear_span + c`` measured along the
 head's roll axis: an orthographic head model with the ears at ±r and the nose tip d in front of
-them, ``k = r/d`` (``c``, a bias, is 0 unless set); k = :data:`DEFAULT_EAR_NOSE_RATIO`. A per-clip
+them, ``k = r/d`` (``c``, a bias, is 0 unless set); the pipeline uses the calibrated k
+(:func:`calibration`; :data:`DEFAULT_EAR_NOSE_RATIO` is the geometric value). A per-clip
 calibration of k against the face mesh at 35–50° was tried and dropped: the keypoints' effective
 k grows with the turn (synthetic clips: about 0.75 at 40°, 1.3–2.5 at 60–80°), so calibrating
-where the mesh still works under-read 60–80° turns by 17–23°.
+where the mesh still works under-read 60–80° turns by 17–23°. The ratio ``2·offset/span`` itself
+saturates beyond about 60° (synthetic calibration clips: 1.2–1.9 for every turn from 48° to 83°,
+not monotone), so no choice of k reads 70–80° turns reliably. Pose keypoints were also tried for
+tilt and flexion where the face is lost (|yaw| ≥ 70°): the ear–eye (Frankfort) line read a
+neutral head as −13° to −29° depending on the side, with up to 30° cross-talk from tilt, and the
+eye and ear lines moved more with flexion than with tilt; not good enough, so tilt and flexion
+stay unmeasured (None) without a face.
+
+Calibration (``data/calibration.json``, :class:`Calibration`): two constants are fitted on
+synthetic clips by ``benchmarks/video_calibrate.py`` on a calibration grid (its own poses, seeds,
+noise and lighting) and evaluated on the separate grid of ``benchmarks/video_accuracy.py``:
+the pose-yaw ``k`` and a monotone piecewise-linear map of face-mesh pitch to true pitch. The
+face mesh regresses head-back poses toward neutral (on synthetic clips: −30° read as −17°, while
+the model fit on the rendered geometry itself reads −30°), so the fit is right and the landmarks
+are biased; the map undoes that bias. Both are unverified on people (``verified: false``).
 
 Fusion: judged by the face's own |yaw|: the face method alone up to ``FACE_ONLY_DEG``, the pose
 method alone from ``POSE_ONLY_DEG`` (or when no face is found), a linear blend of the two yaws in
@@ -33,9 +48,10 @@ between; roll and pitch always come from the face when it is found.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 
@@ -51,11 +67,10 @@ FACE_ONLY_DEG = 40.0
 POSE_ONLY_DEG = 55.0
 """|face yaw| (degrees) from which the pose keypoints alone give the yaw (the mesh saturates
 near 50–55° however far the head turns, and loses the face beyond about 65°)."""
-DEFAULT_EAR_NOSE_RATIO = 1.3
-"""k of the pose-yaw model (dimensionless). An
-orthographic head with real ears would give about 0.7 (half-breadth 7 cm, nose 10 cm ahead of
-the ears); the pose model's far-ear guess at large turns makes the effective k larger: 1.3 was
-fitted on synthetic clips at 50–80° (unverified on people)."""
+DEFAULT_EAR_NOSE_RATIO = 0.7
+"""Geometric k of the pose-yaw model (dimensionless): an orthographic head with the ears at
+±7 cm and the nose tip 10 cm ahead of them. Not fitted; the pipeline uses the calibrated k of
+:func:`calibration` (the pose model's far-ear guess at large turns makes the effective k larger)."""
 FACE_RESIDUAL_SCALE = 0.08
 """Residual RMS of the model fit (outer-eye-corner units) at which face confidence reaches 0."""
 MESH_POINTS = 468
@@ -143,6 +158,60 @@ def face_angles(points: FloatArray) -> HeadAngles:
     )
 
 
+@dataclass(frozen=True)
+class Calibration:
+    """Constants fitted on synthetic calibration clips (see module docstring).
+
+    ``pitch_measured_deg``/``pitch_true_deg``: knots (degrees, increasing) of the monotone
+    piecewise-linear map from face-mesh pitch to pitch (contract sign, + = chin down), extended
+    beyond the end knots with the end segments' slopes; ``ear_nose_ratio``: k of
+    :class:`PoseYawModel`; ``source``/``verified``: where they come from.
+    """
+
+    pitch_measured_deg: tuple[float, ...]
+    pitch_true_deg: tuple[float, ...]
+    ear_nose_ratio: float
+    source: str = "U"
+    verified: bool = False
+
+    def pitch(self, measured: float) -> float:
+        """Calibrated pitch (degrees, + = chin down) for a face-mesh pitch (degrees)."""
+        xs, ys = self.pitch_measured_deg, self.pitch_true_deg
+        if len(xs) < 2:
+            return measured
+        i = 0 if measured < xs[0] else min(len(xs) - 2, int(np.searchsorted(xs, measured) - 1))
+        slope = (ys[i + 1] - ys[i]) / (xs[i + 1] - xs[i])
+        return ys[i] + slope * (measured - xs[i])
+
+    def correct(self, face: HeadAngles) -> HeadAngles:
+        """The face angles with the pitch calibrated (yaw and roll unchanged)."""
+        if face.pitch is None:
+            return face
+        return replace(face, pitch=self.pitch(face.pitch))
+
+    @classmethod
+    def identity(cls) -> Calibration:
+        """No pitch correction and the geometric k (what the calibration script measures with)."""
+        return cls((), (), DEFAULT_EAR_NOSE_RATIO, source="geometry", verified=False)
+
+
+@cache
+def calibration() -> Calibration:
+    """The shipped calibration, ``data/calibration.json``."""
+    ref = resources.files("cdcare.video") / "data" / "calibration.json"
+    doc = json.loads(ref.read_text(encoding="utf-8"))
+    knots = doc["face_pitch"]["knots"]
+    xs = tuple(float(k[0]) for k in knots)
+    ys = tuple(float(k[1]) for k in knots)
+    if any(b <= a for a, b in itertools.pairwise(xs)) or any(
+        b < a for a, b in itertools.pairwise(ys)
+    ):
+        raise ValueError("calibration.json: pitch knots must increase")
+    return Calibration(
+        xs, ys, float(doc["pose_yaw"]["k"]), source=str(doc["source"]), verified=doc["verified"]
+    )
+
+
 def pose_yaw_terms(pose: PoseLandmarks, roll_deg: float) -> tuple[float, float, float]:
     """(nose offset, ear span, confidence) along the head's left-right axis, pixels.
 
@@ -205,8 +274,10 @@ __all__ = [
     "DEFAULT_EAR_NOSE_RATIO",
     "FACE_ONLY_DEG",
     "POSE_ONLY_DEG",
+    "Calibration",
     "HeadAngles",
     "PoseYawModel",
+    "calibration",
     "euler_from_rotation",
     "face_angles",
     "face_model",

@@ -27,7 +27,7 @@ import numpy as np
 from cdcare.clinical.video_twstrs import suggest
 from cdcare.errors import N_, NoFaceError
 from cdcare.video import headpose
-from cdcare.video.headpose import HeadAngles, PoseYawModel
+from cdcare.video.headpose import Calibration, HeadAngles, PoseYawModel
 from cdcare.video.io import Frame, VideoInfo, VideoSource, open_video, quiet_native_stderr
 from cdcare.video.landmarks import LandmarkModels
 from cdcare.video.quality import LIMITS, ClipStats, assess
@@ -148,15 +148,19 @@ def _measure_one(
     return rec
 
 
-def _fuse_all(records: Sequence[FrameRecord], model: PoseYawModel) -> None:
-    """Fill ``fused`` angles for every frame (face and pose yaw combined, see headpose)."""
+def _fuse_all(records: Sequence[FrameRecord], cal: Calibration) -> PoseYawModel:
+    """Fill ``fused`` angles for every frame: face pitch calibrated, face and pose yaw combined
+    (see headpose); returns the pose-yaw model used."""
+    model = PoseYawModel(k=cal.ear_nose_ratio)
     for r in records:
         pyaw: float | None = None
         pconf = 0.0
         if r.pose_terms is not None and r.pose_terms[2] >= MIN_POSE_CONF:
             pyaw = model.yaw(r.pose_terms[0], r.pose_terms[1])
             pconf = r.pose_terms[2]
-        r.fused = headpose.fuse(r.face, pyaw, pconf)
+        face = cal.correct(r.face) if r.face is not None else None
+        r.fused = headpose.fuse(face, pyaw, pconf)
+    return model
 
 
 def _median(values: Sequence[float | None]) -> float | None:
@@ -194,11 +198,15 @@ def summarize(
     lang: str = "en",
     reference: dict[str, float | None] | None = None,
     reference_name: str | None = None,
+    calibration: Calibration | None = None,
 ) -> dict[str, Any]:
-    """Build the contract object from per-frame records; :class:`NoFaceError` if no face."""
+    """Build the contract object from per-frame records; :class:`NoFaceError` if no face.
+
+    ``calibration`` defaults to the shipped one (:func:`cdcare.video.headpose.calibration`).
+    """
     n = len(records)
-    pose_model = PoseYawModel()
-    _fuse_all(records, pose_model)
+    cal = calibration or headpose.calibration()
+    pose_model = _fuse_all(records, cal)
     usable = sum(1 for r in records if r.fused is not None)
     if n == 0 or usable == 0 or usable / n < LIMITS.min_usable_face_ratio:
         raise NoFaceError(
@@ -285,6 +293,7 @@ def summarize(
             "method": methods,
             "confidence": [_r(r.fused.confidence if r.fused else None) for r in records],
             "pose_yaw_model": {"k": pose_model.k, "c": pose_model.c},
+            "calibration": {"source": cal.source, "verified": cal.verified},
         },
         "tremor": tremor.to_json(),
         "twstrs": suggest(posture, relative_to_reference=reference is not None),
@@ -312,7 +321,7 @@ def neutral_posture(source: VideoSource, *, mirrored: bool = False) -> dict[str,
     records = measure_frames(source, mirrored=mirrored)
     if not any(r.face is not None for r in records):
         raise NoFaceError(N_("No usable face was found in the reference video."))
-    _fuse_all(records, PoseYawModel())
+    _fuse_all(records, headpose.calibration())
     return posture_medians(records)
 
 
