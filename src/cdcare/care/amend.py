@@ -30,7 +30,7 @@ def _json(value: Any) -> Any:
     return getattr(value, "value", value)  # enums → their value
 
 
-def _snapshot(
+def keep_version(
     *,
     db: Session,
     entity: str,
@@ -39,6 +39,7 @@ def _snapshot(
     changed_by_id: int | None,
     reason: str,
 ) -> RecordVersion:
+    """Store ``data`` (the record's values before a change) as its next version."""
     version = (
         db.scalar(
             select(func.max(RecordVersion.version)).where(
@@ -93,7 +94,7 @@ def update_patient(
     before = {f: getattr(patient, f) for f in PATIENT_FIELDS}
     if all(before[f] == merged[f] for f in PATIENT_FIELDS):
         raise InputError(N_("Nothing to change"))
-    _snapshot(
+    keep_version(
         db=db,
         entity="patient",
         entity_id=patient.id,
@@ -137,7 +138,7 @@ def amend_assessment(
         assessed_at=old.assessed_at,
         supersedes_id=old.id,
     )
-    _snapshot(
+    keep_version(
         db=db,
         entity="scale_assessment",
         entity_id=old.id,

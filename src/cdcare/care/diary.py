@@ -11,14 +11,14 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cdcare.care._checks import codes, int_range, load_data, opt_bool, past_date, text, today_or
+from cdcare.care.amend import keep_version
 from cdcare.care.patients import get_patient
 from cdcare.errors import N_, InputError
 from cdcare.store.care_models import DiaryEntry
-from cdcare.store.models import RecordVersion
 
 FIELDS = ("date", "severity", "pain", "triggers", "exercise_done", "side_effects", "note")
 
@@ -75,20 +75,13 @@ def record_entry(
         row = DiaryEntry(patient_id=patient_id, entry_date=day, **values)
         db.add(row)
     else:
-        n = db.scalar(
-            select(func.count())
-            .select_from(RecordVersion)
-            .where(RecordVersion.entity == "diary_entry", RecordVersion.entity_id == row.id)
-        )
-        db.add(
-            RecordVersion(
-                entity="diary_entry",
-                entity_id=row.id,
-                version=int(n or 0) + 1,
-                data=_snapshot(row),
-                changed_by_id=user_id,
-                reason=reason,
-            )
+        keep_version(
+            db=db,
+            entity="diary_entry",
+            entity_id=row.id,
+            data=_snapshot(row),
+            changed_by_id=user_id,
+            reason=reason,
         )
         for key, value in values.items():
             setattr(row, key, value)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cdcare.care._checks import (
@@ -27,11 +27,12 @@ from cdcare.care._checks import (
     text,
     today_or,
 )
+from cdcare.care.amend import keep_version
 from cdcare.care.patients import get_patient
 from cdcare.clinical import diagnosis as dx
 from cdcare.errors import N_, InputError
 from cdcare.store.care_models import Course, Intake
-from cdcare.store.models import Patient, RecordVersion, Sex
+from cdcare.store.models import Patient, Sex
 
 FIELDS = (
     "onset_age",
@@ -193,20 +194,13 @@ def record_intake(
         row = Intake(patient_id=patient_id, updated_by_id=user_id, **values)
         db.add(row)
     else:
-        n = db.scalar(
-            select(func.count())
-            .select_from(RecordVersion)
-            .where(RecordVersion.entity == "intake", RecordVersion.entity_id == row.id)
-        )
-        db.add(
-            RecordVersion(
-                entity="intake",
-                entity_id=row.id,
-                version=int(n or 0) + 1,
-                data=_snapshot(row),
-                changed_by_id=user_id,
-                reason=reason,
-            )
+        keep_version(
+            db=db,
+            entity="intake",
+            entity_id=row.id,
+            data=_snapshot(row),
+            changed_by_id=user_id,
+            reason=reason,
         )
         for key, value in values.items():
             setattr(row, key, value)
