@@ -460,3 +460,25 @@ def test_scm_dose_is_halved_in_anterocollis() -> None:
         "botox", (PlanItem("sternocleidomastoid", L, high / 2),), (Pattern("anterocollis"),)
     )
     assert "scm_anterocollis" not in _codes(plan_findings(half))
+
+
+def test_finding_text_reads_naturally_in_both_languages() -> None:
+    """Muscle names and sides are shown in the reader's language; 35.0 is shown as 35."""
+    import dataclasses
+    from datetime import date
+
+    from cdcare.clinical.planning import check_plan, make_plan
+    from cdcare.clinical.posture import muscles, parse_pattern
+
+    plan = make_plan([parse_pattern("torticaput:left")], "botox")
+    first = dataclasses.replace(plan.items[0], dose=plan.items[0].range.high + 5.0)  # type: ignore[union-attr]
+    plan = dataclasses.replace(plan, items=(first, *plan.items[1:]))
+    over = next(
+        f
+        for f in check_plan(plan, None, date(2026, 11, 20), today=date(2026, 11, 25))
+        if f.code == "muscle_over_max"
+    )
+    name = muscles()[first.muscle]
+    assert over.text("ko").startswith(f"{name.ko} (왼쪽): {first.dose:g} U")
+    assert over.text("en").startswith(f"{name.en} (left): {first.dose:g} U")
+    assert ".0 U" not in over.text("en")

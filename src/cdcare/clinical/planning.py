@@ -59,8 +59,22 @@ class Finding:
     verified: bool
 
     def text(self, lang: str = "en") -> str:
-        """The message in ``lang`` ('en' or 'ko')."""
-        return translate(self.message, lang).format(**self.params)
+        """The message in ``lang`` ('en' or 'ko'), with muscle names and sides in that
+        language and numbers without trailing zeros (35.0 → 35)."""
+        params = {k: _display(k, v, lang) for k, v in self.params.items()}
+        return translate(self.message, lang).format(**params)
+
+
+def _display(key: str, value: Any, lang: str) -> Any:
+    """A finding parameter as a person reads it in ``lang``."""
+    if key == "muscle" and isinstance(value, str) and value in muscles():
+        m = muscles()[value]
+        return m.ko if lang == "ko" else m.en
+    if key == "side" and isinstance(value, str):
+        return translate(value, lang)
+    if isinstance(value, float) and math.isfinite(value):
+        return f"{value:g}"
+    return value
 
 
 @dataclass(frozen=True)
