@@ -23,12 +23,17 @@ from cdcare.care.audit import query_events
 from cdcare.care.patients import create_user, latest_assessments, record_assessment
 from cdcare.care.rehab import library
 from cdcare.config import Settings
-from cdcare.education.personal import exercise_statement, injection_statement, phq9_statements
+from cdcare.education.personal import (
+    appointment_statement,
+    exercise_statement,
+    injection_statement,
+    phq9_statements,
+)
 from cdcare.education.selfcheck import evaluate, questionnaire
 from cdcare.education.statements import Statement
 from cdcare.education.topics import glossary, list_topics
 from cdcare.i18n import translate
-from cdcare.store.care_models import ExerciseAssignment, InjectionSession
+from cdcare.store.care_models import Appointment, ExerciseAssignment, InjectionSession
 from cdcare.store.db import make_engine, session_scope
 from cdcare.store.migrate import upgrade
 from cdcare.store.models import Base, Patient, Role
@@ -285,6 +290,12 @@ def _expected_personal(engine: Engine, patient_id: int) -> list[Statement]:
         phq = [
             a for a in latest_assessments(db=db, patient_id=patient_id) if a.instrument == "phq9"
         ]
+        booked = db.scalars(
+            select(Appointment.starts_at)
+            .where(Appointment.patient_id == patient_id, Appointment.cancelled_at.is_(None))
+            .order_by(Appointment.starts_at)
+        ).all()
+        future = [t for t in booked if t > datetime.now(UTC)]
     names = library()
     out = [
         s
@@ -294,6 +305,8 @@ def _expected_personal(engine: Engine, patient_id: int) -> list[Statement]:
         if s is not None
     ]
     out.append(exercise_statement([{"en": names[c].en, "ko": names[c].ko} for c in running]))
+    nxt = future[0].astimezone(ZoneInfo("Asia/Seoul")).date() if future else None
+    out.append(appointment_statement(today=today, next_appointment=nxt))
     if phq:
         total = round(phq[0].total) if phq[0].total is not None else None
         out.extend(phq9_statements(total=total, item9=phq[0].answers.get("q9")))
@@ -344,7 +357,8 @@ def test_patient_with_an_empty_record_gets_only_what_is_true(world: World) -> No
         )
         set_password(db=db, user=user, password=DEMO_PASSWORD)
     page = login(TestClient(world.app), "oth-patient").get("/learn?lang=en").text
-    assert _statement_ids(page) == ["exercise_none"]  # no injection, no PHQ-9, no appointment
+    # no injection, no PHQ-9, no programme, no booking
+    assert _statement_ids(page) == ["exercise_none", "appointment_none"]
     assert "You have no PHQ-9 mood questionnaire yet." in page
 
 

@@ -69,7 +69,7 @@ def test_patient_lands_on_me_and_sees_todays_status(world: World, me: TestClient
     assert "Not written yet." in page.text and 'href="/me/diary"' in page.text
     # personal notes come from the real record: the demo patient has injections + a programme
     assert 'data-id="injection_' in page.text and 'data-id="exercise"' in page.text
-    assert "appointment" not in page.text  # no appointment table: nothing is said
+    assert 'data-id="appointment"' in page.text  # the demo booked the next injection visit
     with session_scope(world.app.state.engine) as db:
         views = query_events(db=db, action="view", patient_id=world.demo_patient_id)
         assert any(e.target == "/me" for e in views)
@@ -360,3 +360,53 @@ def test_clinician_sees_the_diary_block(world: World) -> None:
     with session_scope(world.app.state.engine) as db:
         views = query_events(db=db, action="view", patient_id=world.other_demo_patient_id)
         assert any(e.target.endswith("/diary") for e in views)
+
+
+def test_booked_appointment_reaches_the_patient(world: World) -> None:
+    """A nurse books a visit on the patient page; the patient's home says when it is."""
+    from datetime import datetime as _dt
+    from datetime import timedelta as _td
+    from zoneinfo import ZoneInfo
+
+    nurse = login(TestClient(world.app), "demo-nurse")
+    page = nurse.get(f"/patients/{world.demo_patient_id}?lang=en")
+    when = (_dt.now(ZoneInfo("Asia/Seoul")) + _td(days=10)).replace(second=0, microsecond=0)
+    resp = nurse.post(
+        f"/patients/{world.demo_patient_id}/appointments",
+        data={
+            "csrf_token": csrf_of(page.text),
+            "kind": "followup",
+            "starts_at": when.strftime("%Y-%m-%dT%H:%M"),
+            "note": "diary review",
+        },
+        follow_redirects=False,
+    )
+    assert resp.status_code == 303
+    shown = nurse.get(f"/patients/{world.demo_patient_id}?lang=en").text
+    assert when.strftime("%Y-%m-%d %H:%M") in shown and "diary review" in shown
+    bad = nurse.post(
+        f"/patients/{world.demo_patient_id}/appointments",
+        data={
+            "csrf_token": csrf_of(page.text),
+            "kind": "followup",
+            "starts_at": "2001-01-01T09:00",
+        },
+    )
+    assert bad.status_code == 422
+    patient = login(TestClient(world.app), "demo-patient")
+    home = patient.get("/me?lang=en").text
+    from babel.dates import format_date
+
+    from cdcare.care.appointments import next_appointment
+    from cdcare.store.db import session_scope
+
+    with session_scope(world.app.state.engine) as db:  # the demo booked one too: the soonest
+        nxt = next_appointment(db=db, patient_id=world.demo_patient_id)
+        assert nxt is not None
+        soonest = nxt.starts_at.astimezone(ZoneInfo("Asia/Seoul")).date()
+    assert soonest <= when.date()
+    assert f"Your next appointment is on {format_date(soonest, format='long', locale='en')}" in home
+    other = login(TestClient(world.app), "other-nurse")
+    assert other.post(
+        f"/patients/{world.demo_patient_id}/appointments", data={"kind": "followup"}
+    ).status_code in (403, 404)

@@ -131,18 +131,20 @@ def test_phq9_item9_gives_urgent_safety_first_with_crisis_lines() -> None:
     assert questionnaire_statements("cdip58", 200, {}) == []
 
 
-def test_home_statements_use_only_real_data_and_no_appointment() -> None:
+def test_home_statements_use_only_real_data() -> None:
     out = patient_statements(
         today=TODAY,
         injection_dates=[date(2026, 9, 8), date(2026, 12, 1)],  # a later date is ignored
         programmes=[{"en": "Gentle neck stretches", "ko": "부드러운 목 스트레칭"}],
         phq9=(12.0, {"q9": 2}),
         gad7=3,
+        next_appointment=TODAY + timedelta(days=6),
     )
     ids = [s.id for s in out]
     assert ids[0] == "phq9_safety"
     assert "injection_wearing_off" in ids and "exercise" in ids and "phq9_talk" in ids
-    assert not any(i.startswith("appointment") for i in ids)
+    appointment = next(s for s in out if s.id == "appointment")
+    assert "in 6 days" in appointment.text("en")
     assert ids.count("psych_support") == 1
     none = patient_statements(today=TODAY, injection_dates=[], programmes=[], phq9=None, gad7=None)
-    assert [s.id for s in none] == ["exercise_none"]
+    assert [s.id for s in none] == ["exercise_none", "appointment_none"]

@@ -22,6 +22,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from cdcare.care import medications as meds
+from cdcare.care.appointments import schedule
 from cdcare.care.injections import add_adverse_event, record_injection
 from cdcare.care.intake import record_intake
 from cdcare.care.patients import (
@@ -38,6 +39,7 @@ from cdcare.clinical.scales import get_instrument, score
 from cdcare.errors import ScaleError
 from cdcare.store.care_models import (
     AdverseEvent,
+    Appointment,
     DiaryEntry,
     ExerciseAssignment,
     InjectionSession,
@@ -149,6 +151,7 @@ def clear_demo(*, db: Session) -> None:
         for model in (Medication, ExerciseAssignment, DiaryEntry, Intake):
             db.execute(delete(model).where(model.patient_id.in_(pids)))
         db.execute(delete(VideoAnalysis).where(VideoAnalysis.patient_id.in_(pids)))
+        db.execute(delete(Appointment).where(Appointment.patient_id.in_(pids)))
         db.execute(delete(ScaleAssessment).where(ScaleAssessment.patient_id.in_(pids)))
         db.execute(delete(Visit).where(Visit.patient_id.in_(pids)))
     if uids:
@@ -378,6 +381,26 @@ def _diary(
     return len(rows)
 
 
+def _book_next(db: Session, patient_id: int, today: date, rng: random.Random) -> None:
+    """Book the next injection visit: 13 weeks after the last injection, or within a month."""
+    last = db.scalar(
+        select(InjectionSession.injected_on)
+        .where(InjectionSession.patient_id == patient_id)
+        .order_by(InjectionSession.injected_on.desc())
+        .limit(1)
+    )
+    day = last + timedelta(weeks=13) if last is not None else today
+    if day <= today:
+        day = today + timedelta(days=rng.randint(3, 30))
+    schedule(
+        db=db,
+        patient_id=patient_id,
+        starts_at=datetime.combine(day, time(10, 0), SEOUL),
+        kind="injection",
+        now=datetime.combine(today, time(0, 0), SEOUL),
+    )
+
+
 def load_demo(
     *, db: Session, seed: int = 2026, patients: int = 30, today: date | None = None
 ) -> DemoSummary:
@@ -409,6 +432,7 @@ def load_demo(
                 role=Role.PATIENT,
                 patient_id=patient.id,
             )
+        _book_next(db, patient.id, today, rng)
         total.visits += n.visits
         total.assessments += n.assessments
         total.injections += n.injections

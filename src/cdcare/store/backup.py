@@ -35,6 +35,11 @@ from cdcare.store.models import Base
 from cdcare.store.types import UTCDateTime
 
 MANIFEST_SUFFIX = ".manifest.json"
+#: Columns that record when a row was written or changed (not clinical or scheduled times,
+#: e.g. a booked appointment's future ``starts_at``): the watermark is the newest of these.
+WRITE_TIME_COLUMNS = frozenset(
+    {"created_at", "updated_at", "changed_at", "at", "cancelled_at", "finished_at", "started_at"}
+)
 
 
 @dataclass
@@ -74,14 +79,14 @@ def row_counts(conn: Connection) -> dict[str, int]:
 
 
 def watermark(conn: Connection) -> datetime | None:
-    """The newest UTC timestamp stored in any table (None for an empty database)."""
+    """The newest write time (:data:`WRITE_TIME_COLUMNS`) in any table; None if empty."""
     existing = set(conn.dialect.get_table_names(conn))
     newest: datetime | None = None
     for table in Base.metadata.sorted_tables:
         if table.name not in existing:
             continue
         for col in table.columns:
-            if isinstance(col.type, UTCDateTime):
+            if isinstance(col.type, UTCDateTime) and col.name in WRITE_TIME_COLUMNS:
                 value = conn.execute(select(func.max(col))).scalar()
                 if isinstance(value, str):  # SQLite may hand back text for aggregates
                     value = datetime.fromisoformat(value)

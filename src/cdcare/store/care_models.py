@@ -240,8 +240,28 @@ class DiaryEntry(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
+class Appointment(Base):
+    """A scheduled clinic contact (injection, follow-up, video check...).
+
+    ``starts_at`` is an aware UTC datetime, shown in Asia/Seoul; a cancelled appointment is kept
+    with ``cancelled_at`` set rather than deleted.
+    """
+
+    __tablename__ = "appointment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
+    starts_at: Mapped[datetime] = mapped_column()
+    kind: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    cancelled_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
 __all__ = [
     "AdverseEvent",
+    "Appointment",
     "Course",
     "DiaryEntry",
     "DrugClass",

@@ -31,6 +31,7 @@ from cdcare.web.routes import (
     admin,
     amend,
     api,
+    appointments,
     auth,
     care_pages,
     education,
@@ -98,6 +99,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (
         auth,
+        appointments,
         care_pages,
         patients,
         planning,

@@ -22,10 +22,12 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
+from cdcare.care.appointments import next_appointment
 from cdcare.care.injections import sessions
 from cdcare.care.patients import latest_assessments
 from cdcare.care.rehab import assignments, library
 from cdcare.education.personal import (
+    appointment_statement,
     exercise_statement,
     injection_statement,
     phq9_statements,
@@ -84,7 +86,7 @@ def personal_for(
 
     Uses the injection log (sessions on or before ``today``, a local date), the exercise
     programmes assigned and running on ``today``, and the latest current PHQ-9 (total, item
-    ``q9``). Appointments are not in the store yet, so no appointment statement is made.
+    ``q9``), and the next booked appointment (local date).
     """
     out: list[Statement] = []
     injected = [s.injected_on for s in sessions(db=db, patient_id=patient_id)]
@@ -100,6 +102,13 @@ def personal_for(
     out.append(
         exercise_statement(
             [{"en": names[c].en, "ko": names[c].ko} if c in names else c for c in running]
+        )
+    )
+    nxt = next_appointment(db=db, patient_id=patient_id)
+    zone = ZoneInfo("Asia/Seoul")
+    out.append(
+        appointment_statement(
+            today=today, next_appointment=nxt.starts_at.astimezone(zone).date() if nxt else None
         )
     )
     phq = next(

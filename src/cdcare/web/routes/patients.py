@@ -13,6 +13,8 @@ from sqlalchemy import or_, select
 from starlette.datastructures import FormData
 
 from cdcare.care.access import Action, authorize, scale_action
+from cdcare.care.appointments import KINDS as APPOINTMENT_KINDS
+from cdcare.care.appointments import upcoming
 from cdcare.care.patients import get_patient, latest_assessments, record_assessment
 from cdcare.care.timeline import angle_trends, patient_events
 from cdcare.care.videos import get_analysis, latest_result, twstrs_prefill
@@ -88,6 +90,7 @@ def patient_page(request: Request, patient_id: int, db: DB, user: CurrentUser) -
         else ""
     )
     events = patient_events(db=db, patient_id=patient.id, lang=lang, zone=zone)
+    booked = upcoming(db=db, patient_id=patient.id)
     audit(request, db, user, "view", patient_id=patient.id)
     db.commit()
     forms = [i for i in list_instruments() if i.code in FORM_INSTRUMENTS]
@@ -99,6 +102,8 @@ def patient_page(request: Request, patient_id: int, db: DB, user: CurrentUser) -
             "plot": plot,
             "angle_plot": angle_plot,
             "events": events,
+            "appointments": booked,
+            "appointment_kinds": APPOINTMENT_KINDS,
             "forms": forms,
             **data,
         },

@@ -14,12 +14,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from cdcare.care.access import Action, authorize
+from cdcare.care.appointments import next_appointment
 from cdcare.care.diary import entries, record_entry, trigger_codes, weekly_curve
 from cdcare.care.injections import adverse_event_codes, sessions
 from cdcare.care.patients import get_patient, latest_assessments
@@ -82,6 +84,13 @@ def _running(db: Session, patient_id: int, today: date) -> list[dict[str, Any]]:
 # --- home ------------------------------------------------------------------------------------
 
 
+def next_local_date(db: DB, patient_id: int, request: Request) -> date | None:
+    """Local (app time zone) date of the patient's next appointment, if one is booked."""
+    nxt = next_appointment(db=db, patient_id=patient_id)
+    zone = ZoneInfo(request.app.state.settings.timezone)
+    return nxt.starts_at.astimezone(zone).date() if nxt is not None else None
+
+
 @router.get("/me")
 def home(request: Request, db: DB, user: CurrentUser) -> Response:
     """The patient's home: personal notes from their record, today's diary, links."""
@@ -100,6 +109,7 @@ def home(request: Request, db: DB, user: CurrentUser) -> Response:
         programmes=[{"en": r["en"], "ko": r["ko"]} for r in running],
         phq9=(phq.total, phq.answers) if phq is not None else None,
         gad7=gad.total if gad is not None else None,
+        next_appointment=next_local_date(db, patient.id, request),
     )
     audit(request, db, user, "view", patient_id=patient.id)
     db.commit()

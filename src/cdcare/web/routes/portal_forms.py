@@ -20,7 +20,12 @@ from datetime import date
 from cdcare.care.diary import trigger_codes
 from cdcare.care.followup import psych_prompts
 from cdcare.care.injections import adverse_event_codes
-from cdcare.education.personal import exercise_statement, injection_statement, phq9_statements
+from cdcare.education.personal import (
+    appointment_statement,
+    exercise_statement,
+    injection_statement,
+    phq9_statements,
+)
 from cdcare.education.statements import Statement
 from cdcare.errors import N_, InputError
 from cdcare.i18n import translate
@@ -242,9 +247,12 @@ def patient_statements(
     programmes: Sequence[Mapping[str, str]],
     phq9: tuple[float | None, Mapping[str, object]] | None,
     gad7: float | None,
+    next_appointment: date | None = None,
 ) -> list[Statement]:
     """The home page's statements from the patient's record, urgent first.
 
+    ``next_appointment`` is the local date of the soonest booked appointment (None: advice to
+    book one).
     ``injection_dates`` after ``today`` are ignored (a session logged ahead of the local date);
     ``programmes`` are the names (``{"en", "ko"}``) of the programmes running today;
     ``phq9`` is the latest PHQ-9 (total, answers) or None; ``gad7`` the latest GAD-7 total.
@@ -256,6 +264,7 @@ def patient_statements(
     if inj is not None:
         out.append(inj)
     out.append(exercise_statement(programmes))
+    out.append(appointment_statement(today=today, next_appointment=next_appointment))
     if phq9 is not None:
         out += questionnaire_statements("phq9", phq9[0], phq9[1])
     support = support_statement(gad7=gad7)
