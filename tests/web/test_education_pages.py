@@ -39,6 +39,7 @@ from cdcare.store.migrate import upgrade
 from cdcare.store.models import Base, Patient, Role
 from cdcare.web.app import create_app
 from cdcare.web.routes.education import markdown_html
+from cdcare.web.routes.portal_forms import support_statement
 
 from .conftest import World, csrf_of, login
 
@@ -290,6 +291,9 @@ def _expected_personal(engine: Engine, patient_id: int) -> list[Statement]:
         phq = [
             a for a in latest_assessments(db=db, patient_id=patient_id) if a.instrument == "phq9"
         ]
+        gad = [
+            a for a in latest_assessments(db=db, patient_id=patient_id) if a.instrument == "gad7"
+        ]
         booked = db.scalars(
             select(Appointment.starts_at)
             .where(Appointment.patient_id == patient_id, Appointment.cancelled_at.is_(None))
@@ -310,6 +314,9 @@ def _expected_personal(engine: Engine, patient_id: int) -> list[Statement]:
     if phq:
         total = round(phq[0].total) if phq[0].total is not None else None
         out.extend(phq9_statements(total=total, item9=phq[0].answers.get("q9")))
+    support = support_statement(gad7=gad[0].total if gad else None)
+    if support is not None and all(x.id != support.id for x in out):
+        out.append(support)
     return sorted(out, key=lambda s: s.kind != "urgent")
 
 

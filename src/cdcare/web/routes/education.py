@@ -22,16 +22,6 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
-from cdcare.care.appointments import next_appointment
-from cdcare.care.injections import sessions
-from cdcare.care.patients import latest_assessments
-from cdcare.care.rehab import assignments, library
-from cdcare.education.personal import (
-    appointment_statement,
-    exercise_statement,
-    injection_statement,
-    phq9_statements,
-)
 from cdcare.education.selfcheck import (
     SelfCheckAnswerError,
     SelfCheckResult,
@@ -54,6 +44,7 @@ from cdcare.store.models import Role, User
 from cdcare.web.deps import DB, audit, optional_user, verify_csrf
 from cdcare.web.i18n import request_lang
 from cdcare.web.render import render
+from cdcare.web.routes.portal_common import record_statements
 
 router = APIRouter(tags=["education"])
 OptionalUser = Annotated[User | None, Depends(optional_user)]
@@ -81,49 +72,10 @@ def local_today(request: Request) -> date:
 def personal_for(
     db: Session, patient_id: int, today: date
 ) -> tuple[list[Statement], datetime | None]:
-    """Personalised statements from the patient's record, urgent first; and the time of the
-    PHQ-9 they rest on (None when the patient has no PHQ-9).
-
-    Uses the injection log (sessions on or before ``today``, a local date), the exercise
-    programmes assigned and running on ``today``, and the latest current PHQ-9 (total, item
-    ``q9``), and the next booked appointment (local date).
-    """
-    out: list[Statement] = []
-    injected = [s.injected_on for s in sessions(db=db, patient_id=patient_id)]
-    inj = injection_statement(today=today, injection_dates=[d for d in injected if d <= today])
-    if inj is not None:
-        out.append(inj)
-    names = library()
-    running = [
-        a.programme
-        for a in assignments(db=db, patient_id=patient_id)
-        if a.start_on <= today and (a.end_on is None or a.end_on >= today)
-    ]
-    out.append(
-        exercise_statement(
-            [{"en": names[c].en, "ko": names[c].ko} if c in names else c for c in running]
-        )
-    )
-    nxt = next_appointment(db=db, patient_id=patient_id)
-    zone = ZoneInfo("Asia/Seoul")
-    out.append(
-        appointment_statement(
-            today=today, next_appointment=nxt.starts_at.astimezone(zone).date() if nxt else None
-        )
-    )
-    phq = next(
-        (a for a in latest_assessments(db=db, patient_id=patient_id) if a.instrument == "phq9"),
-        None,
-    )
-    if phq is not None:
-        item9 = phq.answers.get("q9")
-        out.extend(
-            phq9_statements(
-                total=round(phq.total) if phq.total is not None else None,
-                item9=item9 if isinstance(item9, int) else None,
-            )
-        )
-    return sorted(out, key=lambda s: s.kind != "urgent"), phq.assessed_at if phq else None
+    """Personalised statements from the patient's record, urgent first (the same notes as the
+    portal's ``/me``), and the time of the PHQ-9 they rest on (None without a PHQ-9)."""
+    statements, phq = record_statements(db, patient_id, today, ZoneInfo("Asia/Seoul"))
+    return statements, phq.assessed_at if phq is not None else None
 
 
 @router.get("/learn")

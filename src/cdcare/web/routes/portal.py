@@ -21,14 +21,13 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from cdcare.care.access import Action, authorize
-from cdcare.care.appointments import next_appointment
 from cdcare.care.diary import entries, record_entry, trigger_codes, weekly_curve
-from cdcare.care.injections import adverse_event_codes, sessions
-from cdcare.care.patients import get_patient, latest_assessments
+from cdcare.care.injections import adverse_event_codes
+from cdcare.care.patients import get_patient
 from cdcare.care.rehab import adherence, assignments, library, programme_to_dict
 from cdcare.errors import N_, InputError
 from cdcare.store.care_models import DiaryEntry
-from cdcare.store.models import Patient, Role, ScaleAssessment, User
+from cdcare.store.models import Patient, Role, User
 from cdcare.web.deps import DB, CurrentUser, audit, verify_csrf
 from cdcare.web.i18n import request_lang
 from cdcare.web.render import render
@@ -40,6 +39,7 @@ from cdcare.web.routes.portal_common import (
     entry_on,
     local_today,
     own_patient,
+    record_statements,
 )
 from cdcare.web.routes.portal_forms import (
     DiaryFieldError,
@@ -48,7 +48,6 @@ from cdcare.web.routes.portal_forms import (
     parse_diary_form,
     parse_score,
     parse_yes_no,
-    patient_statements,
     side_effect_label,
     trigger_label,
 )
@@ -84,13 +83,6 @@ def _running(db: Session, patient_id: int, today: date) -> list[dict[str, Any]]:
 # --- home ------------------------------------------------------------------------------------
 
 
-def next_local_date(db: DB, patient_id: int, request: Request) -> date | None:
-    """Local (app time zone) date of the patient's next appointment, if one is booked."""
-    nxt = next_appointment(db=db, patient_id=patient_id)
-    zone = ZoneInfo(request.app.state.settings.timezone)
-    return nxt.starts_at.astimezone(zone).date() if nxt is not None else None
-
-
 @router.get("/me")
 def home(request: Request, db: DB, user: CurrentUser) -> Response:
     """The patient's home: personal notes from their record, today's diary, links."""
@@ -98,19 +90,8 @@ def home(request: Request, db: DB, user: CurrentUser) -> Response:
         return RedirectResponse(home_for(user), status_code=303)
     patient = own_patient(db, user, Action.PATIENT_VIEW)
     today = local_today(request)
-    latest: dict[str, ScaleAssessment] = {}
-    for a in latest_assessments(db=db, patient_id=patient.id):
-        latest.setdefault(a.instrument, a)
-    phq, gad = latest.get("phq9"), latest.get("gad7")
-    running = _running(db, patient.id, today)
-    statements = patient_statements(
-        today=today,
-        injection_dates=[s.injected_on for s in sessions(db=db, patient_id=patient.id)],
-        programmes=[{"en": r["en"], "ko": r["ko"]} for r in running],
-        phq9=(phq.total, phq.answers) if phq is not None else None,
-        gad7=gad.total if gad is not None else None,
-        next_appointment=next_local_date(db, patient.id, request),
-    )
+    zone = ZoneInfo(request.app.state.settings.timezone)
+    statements, phq = record_statements(db, patient.id, today, zone)
     audit(request, db, user, "view", patient_id=patient.id)
     db.commit()
     return render(

@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session
 from cdcare.care.access import Action, authorize
 from cdcare.care.diary import entries
 from cdcare.care.patients import get_patient
+from cdcare.education.statements import Statement
 from cdcare.errors import N_, PermissionDenied
 from cdcare.i18n import translate
 from cdcare.reports.plots import trend_svg
 from cdcare.store.care_models import DiaryEntry
-from cdcare.store.models import Patient, Role, User
+from cdcare.store.models import Patient, Role, ScaleAssessment, User
 
 TREND_DAYS = 28  # trend plot, adherence and the clinician's block cover this many days
 
@@ -53,3 +54,40 @@ def diary_trend(rows: list[DiaryEntry], lang: str) -> str:
         title=translate(N_("Diary, last 4 weeks"), lang),
         ylabel=translate(N_("0 = none, 10 = worst"), lang),
     )
+
+
+def record_statements(
+    db: Session, patient_id: int, today: date, zone: ZoneInfo
+) -> tuple[list[Statement], ScaleAssessment | None]:
+    """The patient's personal notes from their record (urgent first), and the PHQ-9 used.
+
+    One builder for ``/me`` and ``/learn``: injection log (sessions on or before ``today``,
+    a local date), programmes running today, the next booked appointment (local date), the
+    latest PHQ-9 (total, answers) and GAD-7 total.
+    """
+    from cdcare.care.appointments import next_appointment
+    from cdcare.care.injections import sessions
+    from cdcare.care.patients import latest_assessments
+    from cdcare.care.rehab import assignments, library
+    from cdcare.web.routes.portal_forms import patient_statements
+
+    latest: dict[str, ScaleAssessment] = {}
+    for a in latest_assessments(db=db, patient_id=patient_id):
+        latest.setdefault(a.instrument, a)
+    phq, gad = latest.get("phq9"), latest.get("gad7")
+    lib = library()
+    running = [
+        {"en": lib[a.programme].en, "ko": lib[a.programme].ko}
+        for a in assignments(db=db, patient_id=patient_id)
+        if a.start_on <= today and (a.end_on is None or a.end_on >= today) and a.programme in lib
+    ]
+    nxt = next_appointment(db=db, patient_id=patient_id)
+    statements = patient_statements(
+        today=today,
+        injection_dates=[s.injected_on for s in sessions(db=db, patient_id=patient_id)],
+        programmes=running,
+        phq9=(phq.total, phq.answers) if phq is not None else None,
+        gad7=gad.total if gad is not None else None,
+        next_appointment=nxt.starts_at.astimezone(zone).date() if nxt is not None else None,
+    )
+    return statements, phq
