@@ -62,6 +62,30 @@ def keep_version(
     return row
 
 
+def amend_in_place(
+    *,
+    db: Session,
+    entity: str,
+    row: Any,
+    before: dict[str, Any],
+    values: Mapping[str, Any],
+    changed_by_id: int | None,
+    reason: str,
+) -> None:
+    """Keep ``before`` (the row's values now) as a version, then set ``values`` on ``row``."""
+    keep_version(
+        db=db,
+        entity=entity,
+        entity_id=row.id,
+        data=before,
+        changed_by_id=changed_by_id,
+        reason=reason,
+    )
+    for key, value in values.items():
+        setattr(row, key, value)
+    db.flush()
+
+
 def _reason(reason: str) -> str:
     reason = reason.strip()
     if not reason:
@@ -94,17 +118,15 @@ def update_patient(
     before = {f: getattr(patient, f) for f in PATIENT_FIELDS}
     if all(before[f] == merged[f] for f in PATIENT_FIELDS):
         raise InputError(N_("Nothing to change"))
-    keep_version(
+    amend_in_place(
         db=db,
         entity="patient",
-        entity_id=patient.id,
-        data=before,
+        row=patient,
+        before=before,
+        values=merged,
         changed_by_id=changed_by_id,
         reason=reason,
     )
-    for f in PATIENT_FIELDS:
-        setattr(patient, f, merged[f])
-    db.flush()
     return patient
 
 

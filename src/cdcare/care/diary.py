@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cdcare.care._checks import codes, int_range, load_data, opt_bool, past_date, text, today_or
-from cdcare.care.amend import keep_version
+from cdcare.care.amend import amend_in_place
 from cdcare.care.patients import get_patient
 from cdcare.errors import N_, InputError
 from cdcare.store.care_models import DiaryEntry
@@ -75,16 +75,15 @@ def record_entry(
         row = DiaryEntry(patient_id=patient_id, entry_date=day, **values)
         db.add(row)
     else:
-        keep_version(
+        amend_in_place(
             db=db,
             entity="diary_entry",
-            entity_id=row.id,
-            data=_snapshot(row),
+            row=row,
+            before=_snapshot(row),
+            values=values,
             changed_by_id=user_id,
             reason=reason,
         )
-        for key, value in values.items():
-            setattr(row, key, value)
     db.flush()
     return row
 

@@ -27,7 +27,7 @@ from cdcare.care._checks import (
     text,
     today_or,
 )
-from cdcare.care.amend import keep_version
+from cdcare.care.amend import amend_in_place
 from cdcare.care.patients import get_patient
 from cdcare.clinical import diagnosis as dx
 from cdcare.errors import N_, InputError
@@ -194,16 +194,15 @@ def record_intake(
         row = Intake(patient_id=patient_id, updated_by_id=user_id, **values)
         db.add(row)
     else:
-        keep_version(
+        amend_in_place(
             db=db,
             entity="intake",
-            entity_id=row.id,
-            data=_snapshot(row),
+            row=row,
+            before=_snapshot(row),
+            values=values,
             changed_by_id=user_id,
             reason=reason,
         )
-        for key, value in values.items():
-            setattr(row, key, value)
         row.updated_by_id = user_id
     if values.get("onset_date") is not None:
         patient.onset_date = values["onset_date"]
