@@ -102,5 +102,7 @@ def test_cli_takes_the_scheduler_from_the_environment(
 
 
 def test_unreachable_scheduler_is_a_clear_error() -> None:
-    with pytest.raises(ConfigError, match="Cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
+    with pytest.raises(
+        ConfigError, match=r"Cannot reach the Dask scheduler at tcp://127\.0\.0\.1:9"
+    ):
         list(run_dask(math.sqrt, [1.0], address="tcp://127.0.0.1:9", timeout=1.0))

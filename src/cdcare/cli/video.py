@@ -106,8 +106,9 @@ def _report_folder(rows: list[dict[str, Any]], out_dir: Path, lang: str) -> None
     )
     if resumed:
         sys.stderr.write(
-            translate(N_("{count} videos were already done and were not analysed again"), lang)
-            .format(count=resumed)
+            translate(
+                N_("{count} videos were already done and were not analysed again"), lang
+            ).format(count=resumed)
             + "\n"
         )
 
