@@ -45,7 +45,7 @@ def run_dask(
             N_("Dask is not installed; install cdcare with the 'cluster' extra")
         ) from None
     try:
-        client = Client(address, timeout=timeout, set_as_default=False)
+        client = Client(address, timeout=timeout, set_as_default=False)  # type: ignore[no-untyped-call]
     except (OSError, TimeoutError, ValueError) as exc:
         raise ConfigError(
             N_("Cannot reach the Dask scheduler at {address}: {reason}"),
@@ -55,11 +55,11 @@ def run_dask(
     with client:
         futures = client.map(fn, list(items), pure=False)
         by_key = {fut.key: item for fut, item in zip(futures, items, strict=True)}
-        for fut in as_completed(futures, loop=client.loop):
+        for fut in as_completed(futures, loop=client.loop):  # type: ignore[no-untyped-call]
             item = by_key[fut.key]
             if fut.status == "error":
-                exc = fut.exception()
-                yield item, exc if isinstance(exc, BaseException) else RuntimeError(str(exc))
+                err = fut.exception()
+                yield item, err if isinstance(err, BaseException) else RuntimeError(str(err))
             else:
                 yield item, fut.result()
             fut.release()

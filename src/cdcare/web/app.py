@@ -69,6 +69,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         queue.resume()  # analyses interrupted by the last stop
+        queue.start()  # claim queued analyses (shared with the other server processes)
         try:
             yield
         finally:

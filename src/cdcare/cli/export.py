@@ -1,0 +1,3 @@
+"""``cdcare export research``: a de-identified research dataset of one centre."""
+
+from __future__ import annotations
