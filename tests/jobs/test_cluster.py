@@ -85,6 +85,29 @@ def test_a_task_failing_on_a_worker_is_reported_and_the_rest_go_on(
     assert isinstance(out[-1.0], ValueError) and "domain" in str(out[-1.0])
 
 
+def _explode_on_right(task: FolderTask) -> tuple[dict[str, object], dict[str, object] | None]:
+    if task.video.name.startswith("right"):
+        raise RuntimeError("worker exploded")
+    return ORIGINAL(task)
+
+
+ORIGINAL = analyze_clip
+
+
+def test_a_clip_crashing_on_a_worker_becomes_its_error_row(
+    cluster: LocalCluster, clips: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import cdcare.jobs.video_folder as vf
+
+    monkeypatch.setattr(vf, "analyze_clip", _explode_on_right)
+    rows = analyze_folder(clips, tmp_path / "out", scheduler=cluster.scheduler_address)
+    by_name = {r["video"]: r for r in rows}
+    assert by_name["right15.mp4"]["status"] == "error"
+    assert "RuntimeError: worker exploded" in by_name["right15.mp4"]["message"]
+    assert by_name["left20.mp4"]["status"] == "ok"  # the rest went on
+    assert not (tmp_path / "out" / "right15.mp4.json").exists()
+
+
 def test_cli_takes_the_scheduler_from_the_environment(
     cluster: LocalCluster,
     clips: Path,
