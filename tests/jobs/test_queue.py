@@ -170,3 +170,34 @@ def test_two_worker_processes_analyse_each_job_exactly_once(pg_url: str, tmp_pat
             assert rotations == sorted(rotations)  # each row got its own clip's measurement
     finally:
         engine.dispose()
+
+
+def test_web_queue_runs_jobs_on_a_dask_cluster(sqlite_url: str, tmp_path: Path) -> None:
+    from distributed import LocalCluster
+
+    from cdcare.jobs.analysis import AnalysisQueue
+
+    engine = make_engine(sqlite_url)
+    upgrade(engine)
+    clip = tmp_path / "left.mp4"
+    write_clip(clip, SynthSpec(yaw_deg=20.0, seconds=1.0, fps=10.0, width=320, height=240))
+    (job,) = _jobs(engine, _patient(engine), [clip])
+    with LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster:
+        queue = AnalysisQueue(
+            engine, keep_video=True, poll_s=0.2, scheduler=cluster.scheduler_address
+        )
+        try:
+            queue.submit(job)
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline and (queue.ran == [] or not queue.idle()):
+                time.sleep(0.2)
+        finally:
+            queue.shutdown()
+    with session_scope(engine) as db:
+        row = db.get(VideoAnalysis, job)
+        assert row is not None and row.status is JobStatus.DONE and row.result is not None
+        assert row.claimed_by == queue.runner and row.attempts == 1
+        assert 10.0 < row.result["posture"]["rotation_deg"] < 30.0
+    engine.dispose()

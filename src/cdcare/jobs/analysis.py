@@ -3,7 +3,8 @@
 A job is a :class:`~cdcare.store.video_models.VideoAnalysis` row. The upload request only
 inserts it (status ``queued``). Every web process (each ``cdcare serve --workers N`` worker)
 runs one :class:`AnalysisQueue`: a thread that *claims* queued rows and runs them in a small
-pool of spawned processes (MediaPipe does not survive ``fork``) with
+pool of spawned processes (MediaPipe does not survive ``fork``), or on a Dask cluster when a
+scheduler is configured (``CDCARE_DASK_SCHEDULER``), with
 :func:`cdcare.care.videos.run_analysis`, which writes progress and the outcome to the row.
 
 Claiming is one atomic ``UPDATE … SET status='running', claimed_by=… WHERE id = (oldest queued
@@ -30,9 +31,10 @@ import secrets
 import socket
 import threading
 import time
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, or_, select, update
 
@@ -166,9 +168,16 @@ class AnalysisQueue:
     """One process's job runner: claims queued analyses and runs ``workers`` at a time."""
 
     def __init__(
-        self, engine: Engine, *, keep_video: bool, workers: int = 1, poll_s: float = POLL_S
+        self,
+        engine: Engine,
+        *,
+        keep_video: bool,
+        workers: int = 1,
+        poll_s: float = POLL_S,
+        scheduler: str | None = None,
     ) -> None:
         self.engine = engine
+        self.scheduler = scheduler
         self.url = engine.url.render_as_string(hide_password=False)
         self.keep_video = keep_video
         self.workers = max(1, workers)
@@ -176,16 +185,26 @@ class AnalysisQueue:
         self.runner = new_runner_id()
         self.futures: dict[int, Future[str]] = {}
         self.ran: list[int] = []  # ids this runner claimed, in order (for tests and logs)
-        self._pool: ProcessPoolExecutor | None = None
+        self._pool: Executor | None = None
+        self._client: Any = None
         self._thread: threading.Thread | None = None
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._lock = threading.Lock()
 
-    def _executor(self) -> ProcessPoolExecutor:
+    def _executor(self) -> Executor:
+        """Spawned local processes, or the Dask cluster at ``scheduler`` (the database and the
+        uploads folder must then be reachable from its workers)."""
         if self._pool is None:
-            ctx = multiprocessing.get_context("spawn")
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+            if self.scheduler:
+                from distributed import Client
+
+                self._client = Client(self.scheduler, set_as_default=False)  # type: ignore[no-untyped-call]
+                self._pool = self._client.get_executor(pure=False)
+            else:
+                ctx = multiprocessing.get_context("spawn")
+                self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+        assert self._pool is not None
         return self._pool
 
     def start(self) -> None:
@@ -215,17 +234,25 @@ class AnalysisQueue:
         """No job in flight in this runner."""
         return not self.futures
 
+    def _capacity(self) -> int:
+        """Jobs in flight at most: ``workers``, or the cluster's worker threads on Dask."""
+        if self.scheduler:
+            self._executor()
+            threads = sum(self._client.nthreads().values()) if self._client else 0
+            return max(self.workers, int(threads))
+        return self.workers
+
     def _claim_free_slots(self) -> None:
-        while len(self.futures) < self.workers and not self._stop.is_set():
+        while len(self.futures) < self._capacity() and not self._stop.is_set():
             job_id = claim_next(self.engine, self.runner)
             if job_id is None:
                 return
-            self.ran.append(job_id)
             future = self._executor().submit(
                 run_analysis, job_id, self.url, self.keep_video, None, self.runner
             )
             future.add_done_callback(lambda _f: self._wake.set())
             self.futures[job_id] = future
+            self.ran.append(job_id)
 
     def _reap(self) -> None:
         for job_id, future in list(self.futures.items()):
@@ -260,8 +287,11 @@ class AnalysisQueue:
             self._thread.join(timeout=30)
             self._thread = None
         if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=False)
+            self._pool.shutdown(wait=True)
             self._pool = None
+        if self._client is not None:
+            self._client.close()
+            self._client = None
         self._reap()
 
 
