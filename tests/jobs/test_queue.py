@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import Engine, select, text
 
 from cdcare.care.videos import run_analysis
-from cdcare.jobs.analysis import GONE_MESSAGE, claim_next, recover_stale
+from cdcare.jobs.analysis import GONE_MESSAGE, _host, claim_next, recover_stale
 from cdcare.store.db import make_engine, session_scope
 from cdcare.store.migrate import upgrade
 from cdcare.store.models import Centre, Patient, Sex
@@ -86,7 +86,7 @@ def test_interrupted_jobs_are_requeued_or_failed_once(engine: Engine, tmp_path: 
             (stale, now - timedelta(minutes=5), "elsewhere:1:aa"),
             (fresh, now, "elsewhere:1:bb"),
             (gone, None, "elsewhere:1:cc"),
-            (dead, now, f"{os.uname().nodename}:999999:dd"),  # no such process on this host
+            (dead, now, f"{_host()}:999999:dd"),  # no such process on this host
         ):
             row = db.get(VideoAnalysis, job_id)
             assert row is not None

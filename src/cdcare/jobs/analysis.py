@@ -52,9 +52,18 @@ RECOVER_EVERY_S = 30.0  # seconds between looks for interrupted jobs
 GONE_MESSAGE = N_("The analysis was interrupted and its video is gone; please upload it again")
 
 
+def _host() -> str:
+    """This host and process namespace (two containers may share a host name, not pids)."""
+    try:
+        namespace = f"/{os.stat('/proc/self/ns/pid').st_ino}"
+    except OSError:
+        namespace = ""
+    return f"{socket.gethostname()[:80]}{namespace}"
+
+
 def new_runner_id() -> str:
     """``host:pid:random``: names one runner process in ``claimed_by``."""
-    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"[:120]
+    return f"{_host()}:{os.getpid()}:{secrets.token_hex(4)}"
 
 
 def claim_next(engine: Engine, runner: str) -> int | None:
@@ -103,7 +112,7 @@ def _dead_here(claimed_by: str | None) -> bool:
     """True when ``claimed_by`` names a process of this host that no longer runs."""
     host, _, rest = (claimed_by or "").partition(":")
     pid = rest.partition(":")[0]
-    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
+    if host != _host() or not pid.isdigit() or int(pid) == os.getpid():
         return False
     try:
         os.kill(int(pid), 0)
