@@ -19,7 +19,9 @@ reused after. Birth year is not shifted (ages are off by at most one year).
 from __future__ import annotations
 
 import csv
+import os
 import secrets
+import shutil
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -299,18 +301,33 @@ def _write_csv(path: Path, fields: Sequence[str], rows: Iterable[dict[str, Any]]
     return n
 
 
-def _prepare(out_dir: Path) -> None:
+def _check_target(out_dir: Path) -> None:
     if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
         raise InputError(
             N_("{path} already exists and is not an empty folder; choose a new one"),
             path=str(out_dir),
         )
+
+
+def _write_all(out_dir: Path, tables: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
+    """Write every table and the dictionary into ``out_dir.part``, then rename it into place
+    (a failed export leaves no partial dataset)."""
+    part = out_dir.with_name(out_dir.name + ".part")
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(part, ignore_errors=True)
+        part.mkdir(parents=True)
+        counts = {
+            name: _write_csv(part / name, cols, tables[name]) for name, cols in TABLES.items()
+        }
+        dictionary = resources.files("cdcare.research") / "data_dictionary.md"
+        (part / DICTIONARY_NAME).write_text(dictionary.read_text(encoding="utf-8"), "utf-8")
+        os.replace(part, out_dir)  # onto a missing or empty folder
     except OSError as exc:
+        shutil.rmtree(part, ignore_errors=True)
         raise InputError(
             N_("Cannot write {path}: {reason}"), path=str(out_dir), reason=exc.strerror
         ) from None
+    return counts
 
 
 def export_research(
@@ -324,7 +341,7 @@ def export_research(
     centre = db.scalar(select(Centre).where(Centre.code == centre_code))
     if centre is None:
         raise NotFound(N_("Centre {code} not found"), code=centre_code)
-    _prepare(out_dir)
+    _check_target(out_dir)
     patients = db.scalars(
         select(Patient).where(Patient.centre_id == centre.id).order_by(Patient.id)
     ).all()
@@ -340,11 +357,7 @@ def export_research(
             tables[name].extend(rows)
         log_event(db=db, action="export", username=exported_by, patient_id=patient.id,
                   target=f"research:{centre.code}", reason=reason)  # fmt: skip
-    counts = {
-        name: _write_csv(out_dir / name, fields, tables[name]) for name, fields in TABLES.items()
-    }
-    dictionary = resources.files("cdcare.research") / "data_dictionary.md"
-    (out_dir / DICTIONARY_NAME).write_text(dictionary.read_text(encoding="utf-8"), encoding="utf-8")
+    counts = _write_all(out_dir, tables)
     target = f"research:{centre.code}:{len(patients)} patients"
     log_event(db=db, action="export", username=exported_by, target=target, reason=reason)
     return ResearchExport(out_dir=out_dir, rows=counts, patients=len(patients))
