@@ -35,9 +35,11 @@ def create_analysis(
     path: Path,
     source: str = "clinic",
     mirrored: bool = False,
+    lang: str = "en",
 ) -> VideoAnalysis:
-    """A queued analysis of the uploaded file at ``path``."""
+    """A queued analysis of the uploaded file at ``path`` (``lang``: the uploader's language)."""
     row = VideoAnalysis(
+        lang=lang[:8],
         patient_id=patient_id,
         uploaded_by_id=uploaded_by_id,
         source=source,
@@ -121,10 +123,28 @@ def twstrs_prefill(row: VideoAnalysis) -> dict[str, int]:
     return out
 
 
-def run_analysis(analysis_id: int, database_url: str, keep_video: bool, lang: str = "en") -> str:
+def _holds(row: VideoAnalysis | None, claim: str | None) -> bool:
+    """The job is still this runner's to run (``claim`` None: any queued or running job)."""
+    if row is None:
+        return False
+    if claim is None:
+        return row.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+    return row.status is JobStatus.RUNNING and row.claimed_by == claim
+
+
+def run_analysis(
+    analysis_id: int,
+    database_url: str,
+    keep_video: bool,
+    lang: str | None = None,
+    claim: str | None = None,
+) -> str:
     """The job body (worker process): analyse the clip and store the outcome; returns status.
 
-    The raw video is kept when the installation (``keep_video``) or the patient's centre
+    ``claim`` is the runner id that claimed the row (:mod:`cdcare.jobs.analysis`): the job runs
+    only while the row is still claimed by it, and an outcome is discarded (``"lost"``) when the
+    claim was taken away meanwhile (the job was judged interrupted). ``lang`` defaults to the
+    row's. The raw video is kept when the installation (``keep_video``) or the patient's centre
     (``Centre.keep_raw_video``) says so, and deleted otherwise.
     """
     from cdcare.video.pipeline import analyze_path
@@ -133,9 +153,11 @@ def run_analysis(analysis_id: int, database_url: str, keep_video: bool, lang: st
     try:
         with session_scope(engine) as db:
             row = db.get(VideoAnalysis, analysis_id)
-            if row is None or row.status not in (JobStatus.QUEUED, JobStatus.RUNNING):
+            if row is None or not _holds(row, claim):
                 return "skipped"
             row.status, row.started_at, row.progress = JobStatus.RUNNING, datetime.now(UTC), 0.0
+            row.heartbeat_at = row.started_at
+            lang = lang or row.lang or "en"
             path, mirrored = Path(row.video_path or ""), row.mirrored
             centre_keeps = db.scalar(
                 select(Centre.keep_raw_video)
@@ -151,8 +173,9 @@ def run_analysis(analysis_id: int, database_url: str, keep_video: bool, lang: st
                 last[0] = now
                 with session_scope(engine) as db:
                     job = db.get(VideoAnalysis, analysis_id)
-                    if job is not None:
+                    if job is not None and _holds(job, claim):
                         job.progress = min(done / total, 0.99)
+                        job.heartbeat_at = datetime.now(UTC)
 
         outcome: dict[str, Any]
         try:
@@ -180,7 +203,8 @@ def run_analysis(analysis_id: int, database_url: str, keep_video: bool, lang: st
             }
         with session_scope(engine) as db:
             job = db.get(VideoAnalysis, analysis_id)
-            assert job is not None
+            if job is None or not _holds(job, claim):
+                return "lost"  # requeued or failed by another process meanwhile: not ours
             job.status, job.result, job.error = (
                 outcome["status"],
                 outcome["result"],

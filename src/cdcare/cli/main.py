@@ -49,6 +49,8 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "synth",
     "patient",
     "report",
+    "worker",
+    "export",
 )
 
 

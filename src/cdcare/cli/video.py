@@ -2,13 +2,17 @@
 
 One video: the DESIGN.md video-contract JSON goes to ``--json PATH`` (or ``-`` for standard
 output). A folder: one JSON per video plus ``summary.csv`` in the ``--json`` folder (default
-``DIR/cdcare-analysis``), analysed by ``--jobs`` worker processes.
+``DIR/cdcare-analysis``), analysed by ``--jobs`` worker processes or, with ``--scheduler``
+(or ``$CDCARE_DASK_SCHEDULER``), on a ``dask.distributed`` cluster. A rerun skips the videos
+whose JSON is already in the output folder; a progress bar goes to standard error.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -72,6 +76,43 @@ def _analyze_one(video: Path, mirrored: bool, reference: Path | None, lang: str)
         )
 
 
+@contextmanager
+def _folder_bar(lang: str) -> Iterator[Callable[[int, int], None]]:
+    """A rich progress bar on standard error; yields the ``(done, total)`` callback."""
+    with Progress(
+        TextColumn(translate(N_("Analysing videos"), lang)),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("folder", total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
+def _report_folder(rows: list[dict[str, Any]], out_dir: Path, lang: str) -> None:
+    """One line per failed video (name and error), then the totals, on standard error."""
+    for row in rows:
+        if row["status"] != "ok":
+            sys.stderr.write(f"{row['video']}: {row['message']}\n")
+    failed = sum(1 for r in rows if r["status"] != "ok")
+    resumed = sum(1 for r in rows if r.get("resumed"))
+    sys.stderr.write(
+        translate(N_("{ok} of {total} videos analysed; summary: {path}"), lang).format(
+            ok=len(rows) - failed, total=len(rows), path=out_dir / "summary.csv"
+        )
+        + "\n"
+    )
+    if resumed:
+        sys.stderr.write(
+            translate(
+                N_("{count} videos were already done and were not analysed again"), lang
+            ).format(count=resumed)
+            + "\n"
+        )
+
+
 @app.command("analyze")
 def analyze_cmd(
     target: Annotated[Path, typer.Argument(help="A video file, or a folder of videos.")],
@@ -91,6 +132,14 @@ def analyze_cmd(
         typer.Option("--reference", help="A video of the person's neutral posture."),
     ] = None,
     jobs: Annotated[int, typer.Option("--jobs", min=1, help="Worker processes for a folder.")] = 1,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="For a folder: a Dask scheduler address (tcp://HOST:PORT) to send each video "
+            "to (default $CDCARE_DASK_SCHEDULER); --jobs is then not used.",
+        ),
+    ] = None,
 ) -> None:
     """Measure head rotation, tilt, flexion, shifts, shoulders and tremor from video."""
     lang = current_lang()
@@ -103,21 +152,20 @@ def analyze_cmd(
             raise InputError(N_("For a folder, --json must name an output folder, not '-'."))
         out_dir = Path(json_out) if json_out else target / "cdcare-analysis"
         neutral = neutral_posture(open_video(reference), mirrored=mirrored) if reference else None
-        rows = analyze_folder(
-            target,
-            out_dir,
-            jobs=jobs,
-            mirrored=mirrored,
-            reference=neutral,
-            reference_name=str(reference) if reference else None,
-            lang=lang,
-        )
-        failed = sum(1 for r in rows if r["status"] != "ok")
-        sys.stderr.write(
-            translate(N_("{ok} of {total} videos analysed; summary: {path}"), lang).format(
-                ok=len(rows) - failed, total=len(rows), path=out_dir / "summary.csv"
+        from cdcare.jobs.cluster import scheduler_from_env
+
+        with _folder_bar(lang) as progress:
+            rows = analyze_folder(
+                target,
+                out_dir,
+                jobs=jobs,
+                scheduler=scheduler or scheduler_from_env(),
+                mirrored=mirrored,
+                reference=neutral,
+                reference_name=str(reference) if reference else None,
+                lang=lang,
+                progress=progress,
             )
-            + "\n"
-        )
+        _report_folder(rows, out_dir, lang)
         return
     _write(_analyze_one(target, mirrored, reference, lang), json_out or "-")

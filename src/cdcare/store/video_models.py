@@ -11,7 +11,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Enum, Float, ForeignKey, String, Text
+from sqlalchemy import JSON, Boolean, Enum, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cdcare.store.models import Base
@@ -34,6 +34,10 @@ class VideoAnalysis(Base):
     ``progress``: 0–1 fraction of frames processed. ``error`` holds a failed job's message as
     ``{"message": English template, "params": {...}, "exit_code": int}`` so it can be shown in
     either language. ``assessment_id`` is the TWSTRS assessment the clinician saved from it.
+
+    Job queue (:mod:`cdcare.jobs.analysis`): ``claimed_by`` names the runner process that
+    claimed the job (host:pid:random), ``heartbeat_at`` is refreshed by it while the job runs,
+    ``attempts`` counts claims, ``lang`` is the language of the uploader's messages.
     """
 
     __tablename__ = "video_analysis"
@@ -60,6 +64,10 @@ class VideoAnalysis(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(default=None)
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
+    claimed_by: Mapped[str | None] = mapped_column(String(120), default=None)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(default=None)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    lang: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
 
 
 __all__ = ["JobStatus", "VideoAnalysis"]

@@ -21,6 +21,7 @@ from cdcare.care.patients import latest_assessments, list_patients
 from cdcare.config import Settings
 from cdcare.errors import N_, ConfigError
 from cdcare.jobs.analysis import AnalysisQueue
+from cdcare.jobs.cluster import scheduler_from_env
 from cdcare.store.db import make_engine, session_factory
 from cdcare.store.migrate import current_revision, head_revision
 from cdcare.store.models import Centre, User
@@ -64,11 +65,14 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     secret = _secret(settings)
     engine = engine or make_engine(settings.effective_database_url)
 
-    queue = AnalysisQueue(engine, keep_video=settings.keep_raw_video)
+    queue = AnalysisQueue(
+        engine, keep_video=settings.keep_raw_video, scheduler=scheduler_from_env()
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         queue.resume()  # analyses interrupted by the last stop
+        queue.start()  # claim queued analyses (shared with the other server processes)
         try:
             yield
         finally:

@@ -1,7 +1,8 @@
 """Video upload, background analysis with progress, and the measurement result page.
 
 Uploads stream to ``data_dir/uploads`` and are analysed by the app's
-:class:`~cdcare.jobs.analysis.AnalysisQueue` (worker processes, not the request). The result
+:class:`~cdcare.jobs.analysis.AnalysisQueue` (a database-backed queue claimed by any web
+process's runner, run in worker processes, not the request). The result
 page shows the DESIGN.md contract values with their signs in words, quality warnings, the
 angle series and the TWSTRS suggestion; "Use in TWSTRS" opens the form pre-filled, marked as
 suggested, for the clinician to confirm or edit.
@@ -119,6 +120,7 @@ async def upload_video(request: Request, patient_id: int, db: DB, user: CurrentU
             path=path,
             source=source,
             mirrored=form.get("mirrored") in ("1", "on", "true"),
+            lang=request_lang(request),
         )
     finally:
         await form.close()  # the spooled upload file

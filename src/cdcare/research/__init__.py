@@ -1,0 +1,1 @@
+"""Research datasets: de-identified exports of a centre's records (:mod:`.export`)."""
