@@ -4,12 +4,13 @@ Layout inside the package::
 
     education/content/{en,ko}/<topic-id>.md   one page, front matter + Markdown body
     education/content/glossary.json           medical terms with plain definitions (ko/en)
-    education/content/sources.json            source tags used (from clinical-reference.md)
+
+Source tags resolve in the bibliography, :mod:`cdcare.clinical.sources`.
 
 Front matter is a small block between ``---`` lines, one ``key: value`` per line; lists are
 written ``[a, b]``. Required keys: ``id``, ``title``, ``order`` (position in the list),
 ``version`` (integer, raised on every content change), ``reviewed`` (ISO date of the last
-clinical review), ``sources`` (tags such as ``S30`` from clinical-reference.md, or URLs) and
+clinical review), ``sources`` (bibliography tags such as ``S30``, or URLs) and
 ``verified`` (``false`` whenever the page rests on an unconfirmed ``U`` fact). Inline tags in
 the body (``[S30]``, ``[U]``) say which source backs which sentence.
 The glossary is offered as one more topic, ``glossary``, generated from ``glossary.json``.
@@ -26,12 +27,12 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import Any
 
+from cdcare.clinical.sources import INLINE_TAG, UNCONFIRMED, bibliography
 from cdcare.errors import N_, CdcareError, InputError
 from cdcare.i18n import LANGUAGES, normalize_lang
 
 GLOSSARY_ID = "glossary"
 _REQUIRED = ("id", "title", "order", "version", "reviewed", "sources", "verified")
-INLINE_TAG = re.compile(r"\[(S\d+|V\d+|U)\]")
 
 
 class UnknownTopic(InputError):
@@ -229,16 +230,17 @@ def get_topic(topic_id: str, lang: str | None = "en") -> Topic:
 
 @cache
 def source_registry() -> dict[str, dict[str, str]]:
-    """Source tag → ``{"title", "url"}`` for every tag the content cites (from
-    clinical-reference.md's Sources tables; ``U`` = unconfirmed)."""
-    data: dict[str, dict[str, str]] = json.loads(
-        (_content() / "sources.json").read_text(encoding="utf-8")
-    )
-    return data
+    """Source tag → ``{"title", "url"}`` for every bibliography entry, plus ``U``
+    (unconfirmed, no address); several addresses are joined by ``" ; "``."""
+    bib = bibliography()
+    registry = {s.tag: {"title": s.title, "url": " ; ".join(s.url)} for s in bib.ordered()}
+    registry[UNCONFIRMED] = {"title": bib.unconfirmed["en"], "url": ""}
+    return registry
 
 
 __all__ = [
     "GLOSSARY_ID",
+    "INLINE_TAG",
     "LANGUAGES",
     "ContentError",
     "GlossaryEntry",

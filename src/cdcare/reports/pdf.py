@@ -65,7 +65,7 @@ DASH = "–"
 SEX = {"F": N_("Female"), "M": N_("Male"), "X": N_("Other or unknown")}
 SIDE = {"left": N_("left"), "right": N_("right")}
 LEVEL = {Level.REFUSE: N_("Refused"), Level.WARN: N_("Warning")}
-#: Direction words of a signed measurement: (word for +, word for −); DESIGN.md signs.
+#: Direction words of a signed measurement: (word for +, word for −); docs/video.md signs.
 SIDE_WORDS = (N_("left"), N_("right"))
 FLEXION_WORDS = (N_("chin down"), N_("head back"))
 SAGITTAL_WORDS = (N_("forward"), N_("back"))

@@ -1,7 +1,7 @@
 """Shared model of a rating scale (items, scoring terms, bands, alerts) and its scoring engine.
 
 Every number comes from an instrument module's data. Each datum carries ``source`` (a tag of
-../shared/clinical-reference.md such as ``"S1"``, or ``"U"`` = unconfirmed) and ``verified``
+the bibliography (docs/clinical-sources.md) such as ``"S1"``, or ``"U"`` = unconfirmed) and ``verified``
 (``False`` whenever a [U] fact is involved; never hidden). Scores are dimensionless points of
 the instrument; for every instrument here a higher score means worse.
 

@@ -1,6 +1,6 @@
 """PHQ-9 depression questionnaire (Kroenke et al. 2001) with severity bands and a safety alert.
 
-Source: clinical-reference.md §3 [S12]: 9 items 0–3 (last 2 weeks), total 0–27; bands 0–4
+Source: docs/clinical-sources.md [S12]: 9 items 0–3 (last 2 weeks), total 0–27; bands 0–4
 minimal, 5–9 mild, 10–14 moderate, 15–19 moderately severe, 20–27 severe. Item 9 (thoughts of
 self-harm): any non-zero answer raises ``phq9_item9_safety`` regardless of the total. PHQ-2
 (items 1–2, 0–6) is reported too; ≥ 3 screens positive [S12]. Points, higher = worse.
