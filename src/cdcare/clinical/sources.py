@@ -56,7 +56,7 @@ class Bibliography(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     sources: dict[str, Source]
-    kinds: dict[str, str]
+    kinds: dict[str, dict[str, str]]
     unconfirmed: dict[str, str]
 
     def get(self, tag: str) -> Source | None:
@@ -115,7 +115,7 @@ def markdown_table() -> str:
         title = f"{s.title} {links}".strip()
         lines.append(
             f"| <a id=\"{s.tag.lower()}\"></a>{s.tag} | {title} | {s.authors} | {s.year or '–'} "
-            f"| {bib.kinds[s.kind]} | {s.supports} | {'yes' if s.verified else 'no'} |"
+            f"| {bib.kinds[s.kind]['en']} | {s.supports} | {'yes' if s.verified else 'no'} |"
         )
     return "\n".join(lines) + "\n"
 
