@@ -7,8 +7,8 @@ Layout inside the package::
 
 Source tags resolve in the bibliography, :mod:`cdcare.clinical.sources`.
 
-Front matter is a small block between ``---`` lines, one ``key: value`` per line; lists are
-written ``[a, b]``. Required keys: ``id``, ``title``, ``order`` (position in the list),
+Front matter is a YAML block between ``---`` lines (read with python-frontmatter), one
+``key: value`` per line; lists are written ``[a, b]``. Required keys: ``id``, ``title``, ``order`` (position in the list),
 ``version`` (integer, raised on every content change), ``reviewed`` (ISO date of the last
 clinical review), ``sources`` (bibliography tags such as ``S30``, or URLs) and
 ``verified`` (``false`` whenever the page rests on an unconfirmed ``U`` fact). Inline tags in
@@ -26,6 +26,9 @@ from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import Any
+
+import yaml
+from frontmatter.default_handlers import YAMLHandler
 
 from cdcare.clinical.sources import INLINE_TAG, UNCONFIRMED, bibliography
 from cdcare.errors import N_, CdcareError, InputError
@@ -102,36 +105,23 @@ def _broken(file: str, reason: str) -> ContentError:
 
 
 def parse_front_matter(text: str, file: str = "<text>") -> tuple[dict[str, Any], str]:
-    """Split a page into its front-matter fields and Markdown body.
-
-    Values: ``[a, b]`` → list of str, ``true``/``false`` → bool, digits → int, else str.
-    """
-    lines = text.splitlines()
-    if not lines or lines[0].strip() != "---":
+    """Split a page into its front-matter fields (YAML, read by python-frontmatter) and its
+    Markdown body. YAML types apply: ``[a, b]`` is a list, ``true``/``false`` a bool, digits an
+    int, an ISO date a :class:`datetime.date`."""
+    handler = YAMLHandler()
+    if not handler.detect(text):
         raise _broken(file, "no front matter")
     try:
-        end = next(i for i, line in enumerate(lines[1:], 1) if line.strip() == "---")
-    except StopIteration:
+        raw, body = handler.split(text)
+    except ValueError:
         raise _broken(file, "front matter not closed") from None
-    meta: dict[str, Any] = {}
-    for line in lines[1:end]:
-        if not line.strip():
-            continue
-        key, sep, raw = line.partition(":")
-        if not sep:
-            raise _broken(file, f"line without ':': {line!r}")
-        value = raw.strip()
-        parsed: Any
-        if value.startswith("[") and value.endswith("]"):
-            parsed = [v.strip() for v in value[1:-1].split(",") if v.strip()]
-        elif value in ("true", "false"):
-            parsed = value == "true"
-        elif value.isdigit():
-            parsed = int(value)
-        else:
-            parsed = value
-        meta[key.strip()] = parsed
-    return meta, "\n".join(lines[end + 1 :]).strip() + "\n"
+    try:
+        meta = handler.load(raw)
+    except yaml.YAMLError as exc:
+        raise _broken(file, f"front matter is not valid YAML: {exc}") from None
+    if not isinstance(meta, dict):
+        raise _broken(file, "front matter is not a list of 'key: value' lines")
+    return meta, body.strip() + "\n"
 
 
 def _topic_from_text(text: str, lang: str, file: str) -> Topic:
