@@ -41,9 +41,11 @@ def broken_links(page: Path, root: Path = ROOT) -> list[str]:
             continue
         path, _, fragment = target.partition("#")
         dest = (page.parent / path).resolve() if path else page
-        if not dest.exists() or root not in (dest, *dest.parents):
-            bad.append(target)
-        elif fragment and dest.suffix == ".md" and fragment not in anchors(dest):
+        if (
+            not dest.exists()
+            or root not in (dest, *dest.parents)
+            or (fragment and dest.suffix == ".md" and fragment not in anchors(dest))
+        ):
             bad.append(target)
     return bad
 

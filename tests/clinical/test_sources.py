@@ -22,7 +22,21 @@ from cdcare.clinical.sources import (
 ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src" / "cdcare"
 BIB_FILE = SRC / "clinical" / "data" / "sources.json"
-TEXT_SUFFIXES = {".py", ".json", ".md", ".html", ".po", ".pot", ".yaml", ".txt", ".ini", ".mako", ".sh", ".toml", ".cfg"}
+TEXT_SUFFIXES = {
+    ".py",
+    ".json",
+    ".md",
+    ".html",
+    ".po",
+    ".pot",
+    ".yaml",
+    ".txt",
+    ".ini",
+    ".mako",
+    ".sh",
+    ".toml",
+    ".cfg",
+}
 AUTHORITATIVE = {
     "paper",
     "review",

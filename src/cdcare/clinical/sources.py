@@ -114,7 +114,7 @@ def markdown_table() -> str:
         links = " ; ".join(f"<{u}>" for u in s.url)
         title = f"{s.title} {links}".strip()
         lines.append(
-            f"| <a id=\"{s.tag.lower()}\"></a>{s.tag} | {title} | {s.authors} | {s.year or '–'} "
+            f'| <a id="{s.tag.lower()}"></a>{s.tag} | {title} | {s.authors} | {s.year or "–"} '
             f"| {bib.kinds[s.kind]['en']} | {s.supports} | {'yes' if s.verified else 'no'} |"
         )
     return "\n".join(lines) + "\n"

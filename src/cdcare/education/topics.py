@@ -8,7 +8,8 @@ Layout inside the package::
 Source tags resolve in the bibliography, :mod:`cdcare.clinical.sources`.
 
 Front matter is a YAML block between ``---`` lines (read with python-frontmatter), one
-``key: value`` per line; lists are written ``[a, b]``. Required keys: ``id``, ``title``, ``order`` (position in the list),
+``key: value`` per line; lists are written ``[a, b]``. Required keys: ``id``, ``title``,
+``order`` (position in the list),
 ``version`` (integer, raised on every content change), ``reviewed`` (ISO date of the last
 clinical review), ``sources`` (bibliography tags such as ``S30``, or URLs) and
 ``verified`` (``false`` whenever the page rests on an unconfirmed ``U`` fact). Inline tags in
@@ -19,7 +20,6 @@ The glossary is offered as one more topic, ``glossary``, generated from ``glossa
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cache

@@ -9,7 +9,8 @@ out. Instruments resting on unconfirmed facts carry the "unconfirmed
 reference" flag. Licensed item wording is never printed: only scores, codes and neutral labels.
 Every page has a footer with its number and, for demo data, the words "synthetic demo data".
 
-Fonts: NanumGothic (Debian package fonts-nanum), embedded as a subset; a missing font file is a
+Fonts: NanumGothic (Debian package fonts-nanum, found through matplotlib's font manager),
+embedded as a subset; a missing font file is a
 :class:`~cdcare.errors.ConfigError`, never a silent fallback that prints empty boxes.
 """
 
@@ -48,16 +49,15 @@ from cdcare.clinical.sources import bibliography, split_tags, tag_key
 from cdcare.clinical.toxins import get_product
 from cdcare.errors import N_, ConfigError
 from cdcare.i18n import normalize_lang, translate
+from cdcare.reports.fonts import NANUM, find_font
 from cdcare.reports.model import InjectionEntry, ReportData, ScaleEntry, VideoEntry
 from cdcare.reports.plots import trend_png
 
 REGULAR = "NanumGothic"
 BOLD = "NanumGothic-Bold"
-#: Font name → TTF file (Debian fonts-nanum); both are embedded (subset) in every report.
-FONT_FILES: dict[str, Path] = {
-    REGULAR: Path("/usr/share/fonts/truetype/nanum/NanumGothic.ttf"),
-    BOLD: Path("/usr/share/fonts/truetype/nanum/NanumGothicBold.ttf"),
-}
+#: Font name → TTF file, filled on first use from matplotlib's font manager
+#: (:func:`cdcare.reports.fonts.find_font`); both are embedded (subset) in every report.
+FONT_FILES: dict[str, Path] = {}
 MARGIN = 16 * mm
 WIDTH = A4[0] - 2 * MARGIN  # usable width, points
 GRID = colors.HexColor("#9aa5b1")
@@ -83,12 +83,14 @@ GUIDANCE = {
 
 def register_fonts() -> None:
     """Register NanumGothic (regular, bold) with reportlab; ConfigError if a file is missing."""
-    for name, path in FONT_FILES.items():
-        if not path.is_file():
+    for name, bold in ((REGULAR, False), (BOLD, True)):
+        path = FONT_FILES.get(name) or find_font(NANUM, bold=bold)
+        if path is None or not path.is_file():
             raise ConfigError(
                 N_("Korean font {path} is missing: install the Debian package fonts-nanum"),
-                path=str(path),
+                path=str(path or name),
             )
+        FONT_FILES[name] = path
         if name not in pdfmetrics.getRegisteredFontNames():
             pdfmetrics.registerFont(TTFont(name, str(path)))
     pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR)
@@ -237,7 +239,9 @@ class _Writer:
         start = len(self.story)
         self.para(inst.name_ko if ko else inst.name_en, self.h3)
         meta = self._(
-            N_("Version {version}; source {source}"), version=inst.version, source=self.cite(inst.source)
+            N_("Version {version}; source {source}"),
+            version=inst.version,
+            source=self.cite(inst.source),
         )
         self.para(meta, self.small)
         if not inst.verified:
@@ -459,7 +463,9 @@ class _Writer:
             rng = item.range
             src = DASH
             if rng is not None:
-                src = self.cite(rng.source) + ("" if rng.verified else " · " + self._(N_("unconfirmed")))
+                src = self.cite(rng.source) + (
+                    "" if rng.verified else " · " + self._(N_("unconfirmed"))
+                )
             body.append(
                 [
                     self._muscle(item.muscle),

@@ -25,8 +25,8 @@ from cdcare.jobs.cluster import scheduler_from_env
 from cdcare.store.db import make_engine, session_factory
 from cdcare.store.migrate import current_revision, head_revision
 from cdcare.store.models import Centre, User
-from cdcare.web.deps import DB, optional_user
 from cdcare.web import apidocs, citations
+from cdcare.web.deps import DB, optional_user
 from cdcare.web.errors import install_error_handlers
 from cdcare.web.render import render
 from cdcare.web.routes import (

@@ -1,9 +1,9 @@
 """Shared model of a rating scale (items, scoring terms, bands, alerts) and its scoring engine.
 
 Every number comes from an instrument module's data. Each datum carries ``source`` (a tag of
-the bibliography (docs/clinical-sources.md) such as ``"S1"``, or ``"U"`` = unconfirmed) and ``verified``
-(``False`` whenever a [U] fact is involved; never hidden). Scores are dimensionless points of
-the instrument; for every instrument here a higher score means worse.
+the bibliography, docs/clinical-sources.md, such as ``"S1"``, or ``"U"`` = unconfirmed) and
+``verified`` (``False`` whenever a [U] fact is involved; never hidden). Scores are
+dimensionless points of the instrument; for every instrument here a higher score means worse.
 
 Scoring rule, as data: a subscale is a sum of :class:`Term` values; a term is
 ``factor × Π_groups Σ_items weight × value``. That covers plain sums, weighted items (TWSTRS
