@@ -105,6 +105,7 @@ def test_entries_are_complete_and_verified_only_for_authoritative_kinds() -> Non
     for s in bib.ordered():
         assert re.fullmatch(r"[SV]\d{1,3}", s.tag)
         assert s.title.strip() and s.authors.strip() and s.supports.strip(), s.tag
+        assert re.search("[가-힣]", s.supports_ko), s.tag  # the /sources page is bilingual
         assert s.url and all(u.startswith(("https://", "http://")) for u in s.url), s.tag
         assert s.kind in bib.kinds, s.tag
         assert s.year is None or 1900 < s.year <= 2026, s.tag

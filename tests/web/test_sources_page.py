@@ -33,6 +33,7 @@ def test_sources_page_in_korean(client: TestClient) -> None:
     assert "<h1>출처</h1>" in page.text
     assert "동료 심사 논문" in page.text and "규제 기관 기록" in page.text
     assert "미확인 근거" in page.text
+    assert "디스포트는 국내에서 경부 근긴장이상증(경성사경)에 허가됨" in page.text  # S74 in Korean
 
 
 def test_cite_filter_links_tags_and_escapes_free_text() -> None:

@@ -42,7 +42,12 @@ class Source(BaseModel):
     kind: str
     url: tuple[str, ...]
     supports: str
+    supports_ko: str
     verified: bool
+
+    def supports_in(self, lang: str) -> str:
+        """What the source supports, in Korean for ``ko``, else English."""
+        return self.supports_ko if lang == "ko" else self.supports
 
     @property
     def anchor(self) -> str:
