@@ -71,6 +71,8 @@ def test_api_docs_load_nothing_from_another_host(client: TestClient, path: str) 
     page = client.get(path)
     assert page.status_code == 200
     assert not re.search(r"https?://|//[a-z]", page.text.replace("/openapi.json", "")), page.text
+    csp = page.headers["content-security-policy"]
+    assert "default-src 'self'" in csp and "https:" not in csp and "http:" not in csp
     assets = re.findall(r'(?:src|href)="(/[^"]+)"', page.text)
     assert len(assets) >= 2
     for asset in assets:

@@ -18,11 +18,22 @@ from fastapi.staticfiles import StaticFiles
 
 ASSETS = "/docs-assets"
 FAVICON = "/favicon.ico"
+#: Only this server: the bundles themselves still name other hosts (ReDoc's logo on its CDN), so
+#: the browser is told never to fetch from them.
+OWN_HOST_ONLY = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; worker-src 'self' blob:; connect-src 'self'"
+)
 _STATIC = Path(__file__).parent / "static"
 
 
 def _bundle_dir() -> Path:
     return Path(str(resources.files("fastapi_offline") / "static"))
+
+
+def _own_host_only(page: HTMLResponse) -> HTMLResponse:
+    page.headers["Content-Security-Policy"] = OWN_HOST_ONLY
+    return page
 
 
 def install(app: FastAPI) -> None:
@@ -35,23 +46,27 @@ def install(app: FastAPI) -> None:
 
     @app.get("/docs", include_in_schema=False)
     def swagger_ui() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url=app.openapi_url or "/openapi.json",
-            title=title,
-            swagger_js_url=f"{ASSETS}/swagger-ui-bundle.js",
-            swagger_css_url=f"{ASSETS}/swagger-ui.css",
-            swagger_favicon_url=FAVICON,
-            swagger_ui_parameters={"validatorUrl": None},
+        return _own_host_only(
+            get_swagger_ui_html(
+                openapi_url=app.openapi_url or "/openapi.json",
+                title=title,
+                swagger_js_url=f"{ASSETS}/swagger-ui-bundle.js",
+                swagger_css_url=f"{ASSETS}/swagger-ui.css",
+                swagger_favicon_url=FAVICON,
+                swagger_ui_parameters={"validatorUrl": None},
+            )
         )
 
     @app.get("/redoc", include_in_schema=False)
     def redoc() -> HTMLResponse:
-        return get_redoc_html(
-            openapi_url=app.openapi_url or "/openapi.json",
-            title=title,
-            redoc_js_url=f"{ASSETS}/redoc.standalone.js",
-            redoc_favicon_url=FAVICON,
-            with_google_fonts=False,
+        return _own_host_only(
+            get_redoc_html(
+                openapi_url=app.openapi_url or "/openapi.json",
+                title=title,
+                redoc_js_url=f"{ASSETS}/redoc.standalone.js",
+                redoc_favicon_url=FAVICON,
+                with_google_fonts=False,
+            )
         )
 
     @app.get(FAVICON, include_in_schema=False)
