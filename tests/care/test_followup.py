@@ -46,7 +46,7 @@ def test_every_rule_and_criterion_has_a_source_and_a_verified_flag() -> None:
 
 
 def test_cited_sources_exist_in_the_reference_list() -> None:
-    """Tags like S58 must be sources of clinical-reference.md (S1..S72, V1..V9) or U."""
+    """Tags like S58 must be entries of the bibliography (cdcare.clinical.sources) or U."""
     data = load_data("followup.json")
     tags = {t for r in data["rules"].values() for t in r["source"].split("+")}
     tags |= {

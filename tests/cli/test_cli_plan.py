@@ -188,9 +188,10 @@ def test_plan_whose_suggestion_exceeds_the_session_maximum_exits_1(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     pats = "torticollis:left,laterocollis:left,retrocaput,retrocollis,shoulder_elevation:left"
-    args = ["plan", "--pattern", pats, "--pattern", "laterocaput:right", "--product", "xeomin"]
+    pats += ",anterocollis,anterocaput"
+    args = ["plan", "--pattern", pats, "--pattern", "laterocaput:right", "--product", "dysport"]
     assert run([*args, "--json", "-"]) == 1
     data = json.loads(capsys.readouterr().out)
-    mx = products()["xeomin"].session_max
+    mx = products()["dysport"].session_max
     assert mx is not None and isinstance(mx.value, int | float) and data["total"] > mx.value
     assert "session_over_max" in {f["code"] for f in data["findings"] if f["level"] == "refuse"}

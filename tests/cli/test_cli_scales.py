@@ -35,12 +35,12 @@ def test_scales_list_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
         "phq9",
         "gad7",
     ]
-    assert "[unconfirmed reference]" in lines[0] and "unconfirmed" not in lines[4]
+    assert all("[unconfirmed reference]" in line for line in lines[:6])
     assert run(["--lang", "ko", "scales", "list"]) == 0
     assert "미확인 참고자료" in capsys.readouterr().out
     assert run(["scales", "list", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
-    assert {r["instrument"]: r["verified"] for r in rows}["phq9"] is True
+    assert {r["instrument"]: r["verified"] for r in rows}["phq9"] is False
 
 
 def test_scales_show_documents_items(capsys: pytest.CaptureFixture[str]) -> None:
@@ -62,7 +62,7 @@ def test_score_from_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert out["instrument"] == "phq9" and out["version"]
     assert out["subscores"] == {"phq9": 11, "phq2": 3}
     assert out["total"] == 11 and out["band"] == "moderate"
-    assert out["alerts"] == ["phq9_item9_safety", "phq2_positive"] and out["verified"] is True
+    assert out["alerts"] == ["phq9_item9_safety", "phq2_positive"] and out["verified"] is False
 
 
 def test_score_twstrs_from_stdin(

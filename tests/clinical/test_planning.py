@@ -32,7 +32,7 @@ L, R = Side.LEFT, Side.RIGHT
 TODAY = date(2026, 6, 15)
 TAG = re.compile(r"^(S([1-9]|[1-6]\d|7[0-2])|V[1-9]|U)$")
 PLANNABLE = sorted(c for c, p in products().items() if p.plannable)
-APPROVED = {"botox", "xeomin", "meditoxin"}
+APPROVED = {"botox", "xeomin", "dysport", "meditoxin"}
 
 
 def _codes(findings: list[Finding], level: Level | None = None) -> set[str]:
@@ -199,7 +199,7 @@ def test_bilateral_scm_warns_of_dysphagia() -> None:
         one
     )
     f = next(x for x in both if x.code == "dysphagia_bilateral_scm")
-    assert f.source == "S19" and f.verified
+    assert f.source == "S19" and not f.verified  # S19 is a secondary page
 
 
 def test_anterocollis_plan_carries_the_bilateral_scm_warning() -> None:

@@ -27,7 +27,7 @@ from cdcare.i18n import translate
 L, R = Side.LEFT, Side.RIGHT
 TAG = re.compile(r"^(S([1-9]|[1-6]\d|7[0-2])|V[1-9]|U)$")
 
-# clinical-reference.md §4 table, for a pattern to the patient's LEFT (I = left, C = right).
+# docs/clinical-sources.md table, for a pattern to the patient's LEFT (I = left, C = right).
 EXPECTED_LEFT: dict[str, set[tuple[str, Side]]] = {
     "torticaput": {
         ("obliquus_capitis_inferior", L),
@@ -192,7 +192,7 @@ def test_make_pattern_is_case_and_space_tolerant() -> None:
     assert make_pattern(" Laterocaput ", " Right ") == Pattern("laterocaput", R)
 
 
-# --- suggestion from a video measurement (DESIGN.md contract) -------------------------------
+# --- suggestion from a video measurement (docs/video.md contract) -------------------------------
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cdcare.clinical.scales import Instrument, get_instrument, list_instruments, score
-from cdcare.clinical.scales.base import is_unconfirmed
+from cdcare.clinical.scales.base import Item, is_unconfirmed
 from cdcare.errors import InputError, ScaleError
 
 CODES = ["twstrs", "twstrs2", "tsui", "cdip58", "phq9", "gad7"]
@@ -101,9 +101,33 @@ def test_verified_flags_per_instrument() -> None:
         "twstrs2": False,
         "tsui": False,
         "cdip58": False,
-        "phq9": True,
-        "gad7": True,
+        "phq9": False,  # PHQ-2 and the item-9 rule rest on secondary pages [S12]
+        "gad7": False,  # bands only from secondary pages [S12]
     }
+
+
+def test_phq9_items_and_bands_rest_on_the_original_paper() -> None:
+    phq9 = get_instrument("phq9")
+    assert phq9.bands_source == "S75" and not is_unconfirmed(phq9.bands_source)
+    assert all(i.verified and "S75" in i.source for i in phq9.items)
+    assert phq9.subscale("phq9").verified and not phq9.subscale("phq2").verified
+    assert {a.code: a.verified for a in phq9.alerts} == {
+        "phq9_item9_safety": False,
+        "phq2_positive": False,
+    }
+
+
+@pytest.mark.parametrize("source", ["U", "S3+U", "S12", "", "derived"])
+def test_unconfirmed_sources(source: str) -> None:
+    assert is_unconfirmed(source)
+    item = Item("x", "x", "x", (0, 1), "s", source)  # verified defaults to True ...
+    assert item.verified is False  # ... but an unconfirmed source never is
+
+
+@pytest.mark.parametrize("source", ["S1", "S75+S12", "S10+S3"])
+def test_confirmed_sources(source: str) -> None:
+    assert not is_unconfirmed(source)
+    assert Item("x", "x", "x", (0, 1), "s", source).verified is True
 
 
 def test_answers_must_be_an_object() -> None:

@@ -153,7 +153,7 @@ def test_phq9_bands_at_their_edges(total: int, band: str) -> None:
     r = score("phq9", _items(9, total))
     assert r.total == total and r.band == band
     assert "phq9_item9_safety" not in r.alerts
-    assert r.verified is True
+    assert r.verified is False  # the PHQ-2 and item-9 rules are unconfirmed [S12]
 
 
 def test_phq9_maximum() -> None:

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from cdcare.clinical.posture import muscles
+from cdcare.clinical.sources import unknown_tags
 from cdcare.clinical.toxins import (
     conversions,
     get_product,
@@ -18,13 +19,14 @@ from cdcare.clinical.toxins import (
 )
 from cdcare.errors import InputError
 
-TAG = re.compile(r"^(S([1-9]|[1-6]\d|7[0-2])|V[1-9]|U)$")
+TAG = re.compile(r"^(S\d{1,3}|V\d{1,3}|U)$")
 KOREAN = {"meditoxin", "botulax", "nabota", "hutox", "coretox"}
 
 
 def _tags_ok(source: str, verified: bool) -> None:
     tags = source.split("+")
     assert all(TAG.match(t) for t in tags), source
+    assert not unknown_tags(tags), source
     assert len(tags) == len(set(tags)), source
     if "U" in tags:
         assert verified is False, f"{source} is unconfirmed but marked verified"
@@ -47,7 +49,7 @@ def test_every_product_has_its_own_unit() -> None:
         ("meditoxin", True),
         ("botox", True),
         ("xeomin", True),
-        ("dysport", None),
+        ("dysport", True),
         ("botulax", False),
         ("nabota", False),
         ("hutox", False),
@@ -61,9 +63,14 @@ def test_korean_approval_for_cervical_dystonia(code: str, approved: bool | None)
     _tags_ok(a.source, a.verified)
 
 
-def test_meditoxin_approval_is_sourced() -> None:
+def test_meditoxin_approval_is_sourced_but_news_only() -> None:
     a = products()["meditoxin"].approved_cd_korea
-    assert a.source == "S29" and a.verified
+    assert a.source == "S29" and not a.verified  # a news report: check the live MFDS record
+
+
+def test_dysport_approval_in_korea_is_the_mfds_record() -> None:
+    a = products()["dysport"].approved_cd_korea
+    assert a.value is True and a.source == "S74" and a.verified
 
 
 @pytest.mark.parametrize(
@@ -110,8 +117,11 @@ def test_label_session_figures() -> None:
     assert dys.session_max is not None and dys.session_max.value == 1000
     assert dys.session_max.verified and dys.session_max.source == "S21"
     assert dys.naive_initial_total is not None and dys.naive_initial_total.value == 500
-    assert xeo.session_max is not None and xeo.session_max.value == 300
-    assert not xeo.session_max.verified
+    assert dys.session_typical is not None and dys.session_typical.verified
+    assert (dys.session_typical.low, dys.session_typical.high) == (250, 1000)
+    assert xeo.session_max is not None and xeo.session_max.value == 400
+    assert xeo.session_max.verified and xeo.session_max.source == "S73"
+    assert xeo.naive_initial_total is not None and xeo.naive_initial_total.value == 120
     assert bot.session_typical is not None
     assert (bot.session_typical.low, bot.session_typical.high) == (198, 300)
 

@@ -54,9 +54,11 @@ def test_learn_topics_without_login(page: Page, lang: str) -> None:
     assert page.locator("article script").count() == 0
     snap(page, f"test_learn_topic_treatment-{lang}")
 
-    page.locator('article a.src[href="#src-S30"]').first.click()
-    expect(page).to_have_url(re.compile(r"/learn/treatment#src-S30$"))
-    expect(page.locator("#src-S30")).to_be_in_viewport()
+    page.locator('article a.src[href="/sources#S30"]').first.click()
+    expect(page).to_have_url(re.compile(r"/sources#S30$"))
+    expect(page.locator("tr#S30")).to_be_in_viewport()
+    expect(page.locator("tr#S30")).to_contain_text("Odergren")
+    page.go_back()
 
     overview = get_topic("overview", lang)
     assert overview.verified

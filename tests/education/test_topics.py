@@ -120,7 +120,8 @@ def test_front_matter_parser_types() -> None:
     [
         ("# no front matter\n", "no front matter"),
         ("---\nid: x\n", "not closed"),
-        ("---\njust words\n---\n", "without ':'"),
+        ("---\njust words\n---\n", "not a list of 'key: value' lines"),
+        ("---\nsources: [S1\n---\n", "not valid YAML"),
     ],
 )
 def test_front_matter_parser_rejects_broken_files(text: str, reason: str) -> None:

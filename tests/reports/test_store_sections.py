@@ -55,7 +55,7 @@ def _new_patient(db: Session, record: str) -> int:
 
 
 def _result(rotation: float, tilt: float = -4.0, relative: bool = False) -> dict[str, Any]:
-    """A small result shaped like the DESIGN.md video contract."""
+    """A small result shaped like the docs/video.md video contract."""
     return {
         "video": {"fps": 30.0, "frames": 90, "duration_s": 3.0, "width": 640, "height": 480},
         "quality": {"face_found_ratio": 0.97, "multiple_faces": False, "warnings": []},

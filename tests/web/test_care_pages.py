@@ -83,7 +83,7 @@ def test_followup_shows_primary_non_responder(cw: CareWorld) -> None:
         summary = followup_summary(db=db, patient_id=pid, today=TODAY)
     for c in summary.cycles:  # the table lists every cycle with its injection date
         assert f"<td>{c.number}</td><td>{c.injected_on.isoformat()}</td>" in page
-    assert '[U] <span class="warn">unconfirmed reference</span>' in page  # U rules flagged
+    assert '>[U]</a> <span class="warn">unconfirmed reference</span>' in page  # U rules flagged
     assert 'id="plot-twstrs"' in page and 'id="plot-diary"' not in page  # DEMO-004: no diary
     other = client.get(f"/patients/{responder}/followup?lang=en").text
     assert 'id="flag-primary_non_response" data-status="not_met"' in other

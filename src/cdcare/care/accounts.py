@@ -1,7 +1,7 @@
 """Passwords and login: argon2id hashes (argon2-cffi), one-way, never stored in clear.
 
 PIPA safeguard: passwords are stored with one-way encryption
-(../shared/korea-regulatory.md §1, notice Art. 7①).
+(docs/korea-regulatory.md §1, notice Art. 7①).
 """
 
 from __future__ import annotations

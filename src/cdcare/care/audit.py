@@ -1,6 +1,6 @@
 """The access log: who read or changed which patient's data, when, from where.
 
-Korean PIPA safeguards (../shared/korea-regulatory.md §1): log account, time, IP, data subject
+Korean PIPA safeguards (docs/korea-regulatory.md §1): log account, time, IP, data subject
 and task for every access to personal information; protect the log against forgery; keep it
 ≥ 2 years (sensitive data); review monthly. Here every event is one append-only row whose
 ``hash`` chains it to the previous row (SHA-256), and the database refuses UPDATE and DELETE on

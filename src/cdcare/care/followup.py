@@ -2,7 +2,7 @@
 
 Pure functions over plain data (dates and numbers), plus :func:`followup_summary`, which loads
 one patient's records. Every threshold is a rule of ``care/data/followup.json`` with a source
-and verified flag (clinical-reference.md §3, §5b, §7a–7c).
+and verified flag (docs/clinical-sources.md).
 
 Conventions: a cycle runs from one injection to the next (the next injection day's pre-dose
 measurement closes the cycle). ``week`` = whole weeks since the injection (days // 7). Scores

@@ -1,6 +1,6 @@
 """Video analyses of a patient: create, read, run (the job body) and link to a TWSTRS rating.
 
-The measurement itself is :func:`cdcare.video.pipeline.analyze_path` (DESIGN.md video
+The measurement itself is :func:`cdcare.video.pipeline.analyze_path` (docs/video.md video
 contract: degrees, + = chin to the patient's left / tilt to the left shoulder / chin down).
 The job body :func:`run_analysis` runs in a worker process with its own database engine; it
 writes progress (0–1) as it goes, the result or a translatable error at the end, and deletes

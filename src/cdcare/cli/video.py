@@ -1,6 +1,6 @@
 """``cdcare analyze VIDEO|DIR``: measure head posture, shoulders and tremor from video.
 
-One video: the DESIGN.md video-contract JSON goes to ``--json PATH`` (or ``-`` for standard
+One video: the docs/video.md video-contract JSON goes to ``--json PATH`` (or ``-`` for standard
 output). A folder: one JSON per video plus ``summary.csv`` in the ``--json`` folder (default
 ``DIR/cdcare-analysis``), analysed by ``--jobs`` worker processes or, with ``--scheduler``
 (or ``$CDCARE_DASK_SCHEDULER``), on a ``dask.distributed`` cluster. A rerun skips the videos

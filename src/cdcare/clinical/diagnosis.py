@@ -2,7 +2,7 @@
 
 Decision support only: nothing here states or excludes a diagnosis (see :func:`disclaimer`).
 Labels, work-ups, sources and thresholds (ages in years, intervals in days) are data in
-``data/diagnosis.json`` (clinical-reference.md section 6); the trigger logic is below.
+``data/diagnosis.json`` (docs/clinical-sources.md); the trigger logic is below.
 """
 
 from __future__ import annotations

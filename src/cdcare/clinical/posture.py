@@ -4,7 +4,7 @@ Sides are always the PATIENT's own left/right. For rotation the side is where th
 for tilt, the side of the ear moving toward the shoulder; for a lateral shift, the side the
 head is displaced to; for shoulder elevation, the raised shoulder. Flexion/extension patterns
 (antero-/retro-collis/caput, sagittal shifts) have no side. All pattern and muscle data, with
-their sources, live in ``data/posture.json`` (clinical-reference.md section 4).
+their sources, live in ``data/posture.json`` (docs/clinical-sources.md).
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ class Threshold:
 class Suggestion:
     """A pattern suggested from video: plane + side; the clinician picks among ``candidates``.
 
-    ``value`` is the measured posture value in ``unit`` with the DESIGN.md sign convention.
+    ``value`` is the measured posture value in ``unit`` with the docs/video.md sign convention.
     """
 
     plane: str
@@ -153,7 +153,7 @@ def patterns() -> dict[str, PatternDef]:
 
 @cache
 def video_thresholds() -> dict[str, Threshold]:
-    """Neutral margins for the video posture values, by DESIGN.md key."""
+    """Neutral margins for the video posture values, by docs/video.md key."""
     raw = _data()["video_thresholds"]
     return {
         k: Threshold(
@@ -266,7 +266,7 @@ _VIDEO_PLANES: dict[str, tuple[tuple[str, ...], tuple[str, ...], Side | None, Si
 def suggest_from_video(measurement: Mapping[str, Any]) -> list[Suggestion]:
     """Suggest patterns (plane + side) from a video measurement or its ``posture`` dict.
 
-    Keys and signs follow DESIGN.md: ``rotation_deg`` + = chin toward the patient's left,
+    Keys and signs follow docs/video.md: ``rotation_deg`` + = chin toward the patient's left,
     ``tilt_deg`` + = toward the left shoulder, ``flexion_deg`` + = chin down,
     ``lateral_shift``/``sagittal_shift`` in inter-ocular distances (+ = left / forward),
     ``shoulder_elevation`` in shoulder widths (+ = left higher). Values within the neutral

@@ -1,6 +1,6 @@
 """Botulinum-toxin products available in Korea: units, dose limits, approval status.
 
-All numbers come from ``data/toxins.json`` (clinical-reference.md section 5) and carry a
+All numbers come from ``data/toxins.json`` (docs/clinical-sources.md) and carry a
 ``source`` tag and ``verified`` flag. Doses are in the product's OWN units ("U Botox",
 "U Dysport", ...): units of different products are not interchangeable and nothing here
 converts them; conversion ratios are information only (:func:`conversions`).

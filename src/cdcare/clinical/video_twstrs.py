@@ -1,7 +1,7 @@
 """Suggested TWSTRS severity items from video measurements (a suggestion, never a rating).
 
 Each item is a band table over one measured median (see :data:`BANDS`), with its source in
-clinical-reference.md: rotation and laterocollis degree bands are published [S2]; antero/
+the bibliography: rotation and laterocollis degree bands are published [S2]; antero/
 retrocollis, lateral and sagittal shift and shoulder elevation are qualitative in the source
 [S1][S2], so their thresholds here are ours (``verified: False``, shown as unconfirmed).
 
@@ -11,7 +11,7 @@ The first lower bound of every item is its *noise margin*: a measurement below i
 neutral head (measurement noise of a few degrees, or a few hundredths of a fraction) is scored 0
 rather than 1. The margins are documented engineering choices (``verified: False``).
 
-Inputs follow the video contract (DESIGN.md): degrees for angles, fractions of the
+Inputs follow the video contract (docs/video.md): degrees for angles, fractions of the
 outer-eye-corner distance for shifts, fraction of shoulder width for shoulder elevation; signs do
 not matter for the severity.
 """

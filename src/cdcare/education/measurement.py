@@ -1,6 +1,6 @@
 """Measured head angles in plain words, for the public self-check's optional video.
 
-Input is the ``posture`` object of the video measurement contract (see DESIGN.md), in degrees:
+Input is the ``posture`` object of the video measurement contract (see docs/video.md), in degrees:
 ``rotation_deg`` (+ = chin toward the patient's left), ``tilt_deg`` (+ = head tilted toward the
 patient's left shoulder), ``flexion_deg`` (+ = chin down, − = head back). Angles are rounded to
 the nearest 5° and anything below 5° is "about straight", because head-pose models err by

@@ -9,7 +9,7 @@ total and item 9, and the next appointment. Figures and wording live in ``person
   not before 84 days (12 weeks) [S25][S29]. Ages are whole days and whole weeks
   (``days // 7``) since the most recent injection on or before today.
 * PHQ-9: item 9 > 0 → urgent safety statement regardless of the total; total ≥ 10 →
-  "talk to someone" with how [S12]. Crisis phone numbers are not in clinical-reference.md and
+  "talk to someone" with how [S12]. Crisis phone numbers are not in the bibliography and
   are shipped with ``verified: false``.
 """
 

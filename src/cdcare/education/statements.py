@@ -1,6 +1,6 @@
 """Bilingual statements shown to patients (self-check results, personalised notes).
 
-A :class:`Statement` carries its text in Korean and English, the clinical-reference source tags
+A :class:`Statement` carries its text in Korean and English, the bibliography source tags
 it rests on (e.g. ``("S30",)``; ``"U"`` = unconfirmed) and ``verified`` (``False`` whenever a
 source is ``"U"``, and then shown as "unconfirmed reference"; never hidden).
 Templates live in the JSON data files next to this module, not in code.

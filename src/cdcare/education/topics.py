@@ -4,12 +4,14 @@ Layout inside the package::
 
     education/content/{en,ko}/<topic-id>.md   one page, front matter + Markdown body
     education/content/glossary.json           medical terms with plain definitions (ko/en)
-    education/content/sources.json            source tags used (from clinical-reference.md)
 
-Front matter is a small block between ``---`` lines, one ``key: value`` per line; lists are
-written ``[a, b]``. Required keys: ``id``, ``title``, ``order`` (position in the list),
+Source tags resolve in the bibliography, :mod:`cdcare.clinical.sources`.
+
+Front matter is a YAML block between ``---`` lines (read with python-frontmatter), one
+``key: value`` per line; lists are written ``[a, b]``. Required keys: ``id``, ``title``,
+``order`` (position in the list),
 ``version`` (integer, raised on every content change), ``reviewed`` (ISO date of the last
-clinical review), ``sources`` (tags such as ``S30`` from clinical-reference.md, or URLs) and
+clinical review), ``sources`` (bibliography tags such as ``S30``, or URLs) and
 ``verified`` (``false`` whenever the page rests on an unconfirmed ``U`` fact). Inline tags in
 the body (``[S30]``, ``[U]``) say which source backs which sentence.
 The glossary is offered as one more topic, ``glossary``, generated from ``glossary.json``.
@@ -18,7 +20,6 @@ The glossary is offered as one more topic, ``glossary``, generated from ``glossa
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -26,12 +27,15 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import Any
 
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+
+from cdcare.clinical.sources import INLINE_TAG, UNCONFIRMED, bibliography
 from cdcare.errors import N_, CdcareError, InputError
 from cdcare.i18n import LANGUAGES, normalize_lang
 
 GLOSSARY_ID = "glossary"
 _REQUIRED = ("id", "title", "order", "version", "reviewed", "sources", "verified")
-INLINE_TAG = re.compile(r"\[(S\d+|V\d+|U)\]")
 
 
 class UnknownTopic(InputError):
@@ -101,36 +105,23 @@ def _broken(file: str, reason: str) -> ContentError:
 
 
 def parse_front_matter(text: str, file: str = "<text>") -> tuple[dict[str, Any], str]:
-    """Split a page into its front-matter fields and Markdown body.
-
-    Values: ``[a, b]`` → list of str, ``true``/``false`` → bool, digits → int, else str.
-    """
-    lines = text.splitlines()
-    if not lines or lines[0].strip() != "---":
+    """Split a page into its front-matter fields (YAML, read by python-frontmatter) and its
+    Markdown body. YAML types apply: ``[a, b]`` is a list, ``true``/``false`` a bool, digits an
+    int, an ISO date a :class:`datetime.date`."""
+    handler = YAMLHandler()
+    if not handler.detect(text):
         raise _broken(file, "no front matter")
     try:
-        end = next(i for i, line in enumerate(lines[1:], 1) if line.strip() == "---")
-    except StopIteration:
+        raw, body = handler.split(text)
+    except ValueError:
         raise _broken(file, "front matter not closed") from None
-    meta: dict[str, Any] = {}
-    for line in lines[1:end]:
-        if not line.strip():
-            continue
-        key, sep, raw = line.partition(":")
-        if not sep:
-            raise _broken(file, f"line without ':': {line!r}")
-        value = raw.strip()
-        parsed: Any
-        if value.startswith("[") and value.endswith("]"):
-            parsed = [v.strip() for v in value[1:-1].split(",") if v.strip()]
-        elif value in ("true", "false"):
-            parsed = value == "true"
-        elif value.isdigit():
-            parsed = int(value)
-        else:
-            parsed = value
-        meta[key.strip()] = parsed
-    return meta, "\n".join(lines[end + 1 :]).strip() + "\n"
+    try:
+        meta = handler.load(raw)
+    except yaml.YAMLError as exc:
+        raise _broken(file, f"front matter is not valid YAML: {exc}") from None
+    if not isinstance(meta, dict):
+        raise _broken(file, "front matter is not a list of 'key: value' lines")
+    return meta, body.strip() + "\n"
 
 
 def _topic_from_text(text: str, lang: str, file: str) -> Topic:
@@ -229,16 +220,17 @@ def get_topic(topic_id: str, lang: str | None = "en") -> Topic:
 
 @cache
 def source_registry() -> dict[str, dict[str, str]]:
-    """Source tag → ``{"title", "url"}`` for every tag the content cites (from
-    clinical-reference.md's Sources tables; ``U`` = unconfirmed)."""
-    data: dict[str, dict[str, str]] = json.loads(
-        (_content() / "sources.json").read_text(encoding="utf-8")
-    )
-    return data
+    """Source tag → ``{"title", "url"}`` for every bibliography entry, plus ``U``
+    (unconfirmed, no address); several addresses are joined by ``" ; "``."""
+    bib = bibliography()
+    registry = {s.tag: {"title": s.title, "url": " ; ".join(s.url)} for s in bib.ordered()}
+    registry[UNCONFIRMED] = {"title": bib.unconfirmed["en"], "url": ""}
+    return registry
 
 
 __all__ = [
     "GLOSSARY_ID",
+    "INLINE_TAG",
     "LANGUAGES",
     "ContentError",
     "GlossaryEntry",

@@ -53,7 +53,7 @@ def _num(value: object) -> float | None:
 
 @dataclass(frozen=True)
 class VideoEntry:
-    """Posture measured on one video (DESIGN.md video contract), all medians over the clip.
+    """Posture measured on one video (docs/video.md video contract), all medians over the clip.
 
     Degrees: ``rotation_deg`` + = chin toward the patient's left; ``tilt_deg`` + = head toward
     the left shoulder; ``flexion_deg`` + = chin down. Fractions of the inter-ocular distance:

@@ -3,12 +3,14 @@
 :func:`build_pdf` turns a :class:`~cdcare.reports.model.ReportData` into PDF bytes: header,
 rating scales (one table per instrument, oldest first, change from the previous total with
 + = worse, and a trend plot), video measurements (newest first, each signed value with its
-direction word), injection log (newest sessions in full, earlier ones one line each) and plan;
-empty sections are left out. Instruments resting on unconfirmed facts carry the "unconfirmed
+direction word), injection log (newest sessions in full, earlier ones one line each) and plan,
+then the sources cited on the way (tag, title, authors, year, address); empty sections are left
+out. Instruments resting on unconfirmed facts carry the "unconfirmed
 reference" flag. Licensed item wording is never printed: only scores, codes and neutral labels.
 Every page has a footer with its number and, for demo data, the words "synthetic demo data".
 
-Fonts: NanumGothic (Debian package fonts-nanum), embedded as a subset; a missing font file is a
+Fonts: NanumGothic (Debian package fonts-nanum, found through matplotlib's font manager),
+embedded as a subset; a missing font file is a
 :class:`~cdcare.errors.ConfigError`, never a silent fallback that prints empty boxes.
 """
 
@@ -43,19 +45,19 @@ from cdcare.care.injections import adverse_event_codes
 from cdcare.clinical.planning import Level
 from cdcare.clinical.posture import muscles
 from cdcare.clinical.scales import Instrument, list_instruments
+from cdcare.clinical.sources import bibliography, split_tags, tag_key
 from cdcare.clinical.toxins import get_product
 from cdcare.errors import N_, ConfigError
 from cdcare.i18n import normalize_lang, translate
+from cdcare.reports.fonts import NANUM, find_font
 from cdcare.reports.model import InjectionEntry, ReportData, ScaleEntry, VideoEntry
 from cdcare.reports.plots import trend_png
 
 REGULAR = "NanumGothic"
 BOLD = "NanumGothic-Bold"
-#: Font name → TTF file (Debian fonts-nanum); both are embedded (subset) in every report.
-FONT_FILES: dict[str, Path] = {
-    REGULAR: Path("/usr/share/fonts/truetype/nanum/NanumGothic.ttf"),
-    BOLD: Path("/usr/share/fonts/truetype/nanum/NanumGothicBold.ttf"),
-}
+#: Font name → TTF file, filled on first use from matplotlib's font manager
+#: (:func:`cdcare.reports.fonts.find_font`); both are embedded (subset) in every report.
+FONT_FILES: dict[str, Path] = {}
 MARGIN = 16 * mm
 WIDTH = A4[0] - 2 * MARGIN  # usable width, points
 GRID = colors.HexColor("#9aa5b1")
@@ -65,7 +67,7 @@ DASH = "–"
 SEX = {"F": N_("Female"), "M": N_("Male"), "X": N_("Other or unknown")}
 SIDE = {"left": N_("left"), "right": N_("right")}
 LEVEL = {Level.REFUSE: N_("Refused"), Level.WARN: N_("Warning")}
-#: Direction words of a signed measurement: (word for +, word for −); DESIGN.md signs.
+#: Direction words of a signed measurement: (word for +, word for −); docs/video.md signs.
 SIDE_WORDS = (N_("left"), N_("right"))
 FLEXION_WORDS = (N_("chin down"), N_("head back"))
 SAGITTAL_WORDS = (N_("forward"), N_("back"))
@@ -81,12 +83,14 @@ GUIDANCE = {
 
 def register_fonts() -> None:
     """Register NanumGothic (regular, bold) with reportlab; ConfigError if a file is missing."""
-    for name, path in FONT_FILES.items():
-        if not path.is_file():
+    for name, bold in ((REGULAR, False), (BOLD, True)):
+        path = FONT_FILES.get(name) or find_font(NANUM, bold=bold)
+        if path is None or not path.is_file():
             raise ConfigError(
                 N_("Korean font {path} is missing: install the Debian package fonts-nanum"),
-                path=str(path),
+                path=str(path or name),
             )
+        FONT_FILES[name] = path
         if name not in pdfmetrics.getRegisteredFontNames():
             pdfmetrics.registerFont(TTFont(name, str(path)))
     pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR)
@@ -128,6 +132,12 @@ class _Writer:
             "flag", self.small, textColor=colors.HexColor("#9a3412"), fontName=BOLD
         )
         self.story: list[Flowable] = []
+        self.cited: list[str] = []  # source tags printed so far, in order
+
+    def cite(self, source: str) -> str:
+        """``source`` as printed; its tags are listed in the closing Sources section."""
+        self.cited += [t for t in split_tags(source) if t not in self.cited]
+        return source
 
     def _(self, message: str, **params: Any) -> str:
         text = translate(message, self.lang)
@@ -229,7 +239,9 @@ class _Writer:
         start = len(self.story)
         self.para(inst.name_ko if ko else inst.name_en, self.h3)
         meta = self._(
-            N_("Version {version}; source {source}"), version=inst.version, source=inst.source
+            N_("Version {version}; source {source}"),
+            version=inst.version,
+            source=self.cite(inst.source),
         )
         self.para(meta, self.small)
         if not inst.verified:
@@ -451,7 +463,9 @@ class _Writer:
             rng = item.range
             src = DASH
             if rng is not None:
-                src = rng.source + ("" if rng.verified else " · " + self._(N_("unconfirmed")))
+                src = self.cite(rng.source) + (
+                    "" if rng.verified else " · " + self._(N_("unconfirmed"))
+                )
             body.append(
                 [
                     self._muscle(item.muscle),
@@ -464,8 +478,23 @@ class _Writer:
         self.table([head, *body])
         for f in data.plan_findings:
             flag = "" if f.verified else " · " + self._(N_("unconfirmed"))
-            line = f"{self._(LEVEL[f.level])}: {f.text(self.lang)} ({f.source}{flag})"
+            line = f"{self._(LEVEL[f.level])}: {f.text(self.lang)} ({self.cite(f.source)}{flag})"
             self.para(line, self.flag if f.level is Level.REFUSE else self.small)
+
+    def sources(self) -> None:
+        """Every source tag printed in this report, with its bibliography entry."""
+        if not self.cited:
+            return
+        self.para(self._(N_("Sources")), self.h2)
+        bib = bibliography()
+        for tag in sorted(self.cited, key=tag_key):
+            entry = bib.get(tag)
+            if entry is None:  # U: not a source
+                text = f"[{tag}] {bib.unconfirmed[self.lang]}"
+            else:
+                year = f", {entry.year}" if entry.year else ""
+                text = f"[{tag}] {entry.title}. {entry.authors}{year}. {' ; '.join(entry.url)}"
+            self.para(text, self.small)
 
     def _muscle(self, code: str) -> str:
         m = muscles().get(code)
@@ -520,6 +549,7 @@ def build_pdf(data: ReportData, *, lang: str = "ko", timezone: str = "Asia/Seoul
     w.video(data.video)
     w.injections(data)
     w.plan(data)
+    w.sources()
     footer = "cdcare"
     if data.demo:
         footer += " · " + w._(N_("Synthetic demo data — not a real patient."))

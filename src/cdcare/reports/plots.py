@@ -1,4 +1,5 @@
-"""Server-side plots as SVG text (matplotlib, Agg backend), Korean-capable fonts.
+"""Server-side plots as SVG text or PNG bytes (matplotlib's object API, no pyplot state),
+Korean-capable fonts found by :mod:`cdcare.reports.fonts`.
 
 Dates on the x axis are local (Asia/Seoul) calendar dates; y values are in the instrument's
 points as stored (higher = worse for every instrument cdcare plots).
@@ -10,35 +11,27 @@ import io
 from collections.abc import Mapping, Sequence
 from datetime import date
 from functools import cache
-from pathlib import Path
-from typing import TYPE_CHECKING, cast
 
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
+import matplotlib
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
-KOREAN_FONTS = (
-    Path("/usr/share/fonts/truetype/nanum/NanumGothic.ttf"),
-    Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
-)
+from cdcare.reports.fonts import plot_families
 
 
 @cache
-def _pyplot():  # type: ignore[no-untyped-def]
-    import matplotlib
+def _style() -> None:
+    """Korean-capable fonts and SVG text, set once for every figure of the process."""
+    matplotlib.rcParams["font.family"] = [*plot_families(), "DejaVu Sans"]
+    matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text (searchable, small)
+    matplotlib.rcParams["axes.unicode_minus"] = False
 
-    matplotlib.use("Agg")
-    from matplotlib import font_manager
-    from matplotlib import pyplot as plt
 
-    families = []
-    for path in KOREAN_FONTS:
-        if path.is_file():
-            font_manager.fontManager.addfont(str(path))
-            families.append(font_manager.FontProperties(fname=str(path)).get_name())
-    plt.rcParams["font.family"] = [*families, "DejaVu Sans"]
-    plt.rcParams["svg.fonttype"] = "none"  # text stays text (searchable, small)
-    plt.rcParams["axes.unicode_minus"] = False
-    return plt
+def _figure(width: float, height: float) -> tuple[Figure, Axes]:
+    """A new figure with one axes (object API, no pyplot: safe from web worker threads)."""
+    _style()
+    fig = Figure(figsize=(width, height), dpi=96)
+    return fig, fig.subplots()
 
 
 def _trend_figure(
@@ -47,15 +40,15 @@ def _trend_figure(
     ylabel: str,
     markers: Sequence[tuple[date, str]],
 ) -> Figure:
-    """The trend figure shared by :func:`trend_svg` and :func:`trend_png` (caller closes it)."""
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(7.5, 3.0), dpi=96)
+    """The trend figure shared by :func:`trend_svg` and :func:`trend_png`."""
+    fig, ax = _figure(7.5, 3.0)
     for label, points in series.items():
         if points:
             xs, ys = zip(*sorted(points), strict=True)
             ax.plot(xs, ys, marker="o", markersize=3, linewidth=1.5, label=label)
     for when, text in markers:
-        ax.axvline(when, color="#9aa5b1", linewidth=0.8, linestyle="--")
+        # dates go through matplotlib's units registry; its stubs only say float
+        ax.axvline(when, color="#9aa5b1", linewidth=0.8, linestyle="--")  # type: ignore[arg-type]
         ax.annotate(
             text,
             (when, 1.0),
@@ -73,7 +66,7 @@ def _trend_figure(
         ax.legend(fontsize=8, loc="upper left")
     fig.autofmt_xdate()
     fig.tight_layout()
-    return cast("Figure", fig)
+    return fig
 
 
 def trend_svg(
@@ -88,14 +81,7 @@ def trend_svg(
     ``series``: label → (date, value) points; ``markers``: vertical lines (e.g. injections)
     with a short label.
     """
-    fig = _trend_figure(series, title, ylabel, markers)
-    try:
-        buf = io.StringIO()
-        fig.savefig(buf, format="svg")
-    finally:
-        _pyplot().close(fig)
-    svg = buf.getvalue()
-    return svg[svg.index("<svg") :]  # drop the XML prolog so it can be inlined in HTML
+    return _to_svg(_trend_figure(series, title, ylabel, markers))
 
 
 def trend_png(
@@ -107,12 +93,8 @@ def trend_png(
     dpi: int = 200,
 ) -> bytes:
     """The same plot as :func:`trend_svg` as PNG bytes, 7.5 × 3.0 inches at ``dpi`` (for PDFs)."""
-    fig = _trend_figure(series, title, ylabel, markers)
-    try:
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=dpi)
-    finally:
-        _pyplot().close(fig)
+    buf = io.BytesIO()
+    _trend_figure(series, title, ylabel, markers).savefig(buf, format="png", dpi=dpi)
     return buf.getvalue()
 
 
@@ -129,36 +111,26 @@ def cycle_curves_svg(
     injection (0 = injection day, negative = before it), y in the measure's points as stored
     (higher = worse).
     """
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(7.5, 3.0), dpi=96)
-    try:
-        for label, points in curves.items():
-            if points:
-                xs, ys = zip(*sorted(points), strict=True)
-                ax.plot(xs, ys, marker="o", markersize=3, linewidth=1.3, label=label)
-        ax.axvline(0, color="#9aa5b1", linewidth=0.8, linestyle="--")
-        ax.set_title(title, fontsize=10)
-        ax.set_xlabel(xlabel, fontsize=9)
-        ax.set_ylabel(ylabel, fontsize=9)
-        ax.grid(True, alpha=0.3)
-        if any(curves.values()):
-            ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.0, 0.5))
-        fig.tight_layout()
-        buf = io.StringIO()
-        fig.savefig(buf, format="svg")
-    finally:
-        plt.close(fig)
-    svg = buf.getvalue()
-    return svg[svg.index("<svg") :]
+    fig, ax = _figure(7.5, 3.0)
+    for label, points in curves.items():
+        if points:
+            xs, ys = zip(*sorted(points), strict=True)
+            ax.plot(xs, ys, marker="o", markersize=3, linewidth=1.3, label=label)
+    ax.axvline(0, color="#9aa5b1", linewidth=0.8, linestyle="--")
+    ax.set_title(title, fontsize=10)
+    ax.set_xlabel(xlabel, fontsize=9)
+    ax.set_ylabel(ylabel, fontsize=9)
+    ax.grid(True, alpha=0.3)
+    if any(curves.values()):
+        ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.0, 0.5))
+    fig.tight_layout()
+    return _to_svg(fig)
 
 
 def _to_svg(fig: Figure) -> str:
-    """Render and close a figure; the SVG without its XML prolog (inlined in HTML)."""
-    try:
-        buf = io.StringIO()
-        fig.savefig(buf, format="svg")
-    finally:
-        _pyplot().close(fig)
+    """Render a figure; the SVG without its XML prolog (so it can be inlined in HTML)."""
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg")
     svg = buf.getvalue()
     return svg[svg.index("<svg") :]
 
@@ -174,8 +146,7 @@ def series_svg(
 
     ``None`` values (frames where nothing was measured) are left as gaps.
     """
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(7.5, 2.8), dpi=96)
+    fig, ax = _figure(7.5, 2.8)
     for label, values in series.items():
         if values and len(values) == len(t):
             ys = [float("nan") if v is None else v for v in values]
@@ -199,8 +170,7 @@ def spectrum_svg(
     peak_hz: float | None = None,
 ) -> str:
     """Power spectra (x: Hz, y: deg²/Hz) as SVG, one line per axis; ``peak_hz`` marked."""
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(7.5, 2.6), dpi=96)
+    fig, ax = _figure(7.5, 2.6)
     for label, (freqs, power) in spectra.items():
         if freqs:
             ax.plot(list(freqs), list(power), linewidth=1.2, label=label)

@@ -4,7 +4,7 @@ Conventions: every timestamp is timezone-aware UTC (:class:`UTCDateTime`); it is
 Asia/Seoul by the presentation layers. Patients are pseudonymous: a record number unique per
 centre, birth year (not date) and no national ID. Clinical entries are never overwritten: an
 amendment is a new row whose ``supersedes_id`` points at the earlier version (Medical Service
-Act Art. 22(2): keep the original and the amendment, ../shared/korea-regulatory.md §2).
+Act Art. 22(2): keep the original and the amendment, docs/korea-regulatory.md §2).
 """
 
 from __future__ import annotations
@@ -182,7 +182,7 @@ class AuditEvent(Base):
     """One access to personal data or one security event; append-only, hash-chained.
 
     Fields follow the PIPA access-log items (account, time, place/IP, data subject, task) of
-    ../shared/korea-regulatory.md §1. ``patient_id`` is deliberately not a foreign key: the log
+    docs/korea-regulatory.md §1. ``patient_id`` is deliberately not a foreign key: the log
     must outlive the records it speaks of. ``hash`` = SHA-256 over this row's fields and the
     previous row's hash, so an edited or deleted row breaks the chain (see care/audit.py).
     """

@@ -1,6 +1,6 @@
 """Video analyses: an uploaded clip, its background job state and its measurement result.
 
-``result`` is the DESIGN.md video-contract object (degrees, fractions, per-frame series) and
+``result`` is the docs/video.md video-contract object (degrees, fractions, per-frame series) and
 is always kept; the raw video is kept only when the installation's ``keep_raw_video`` setting
 says so (``video_path`` is then set), otherwise it is deleted once analysed.
 """

@@ -1,6 +1,6 @@
 """Head pose (yaw, roll, pitch in degrees) from face-mesh and pose landmarks.
 
-Sign conventions (DESIGN.md video contract), for a camera facing the patient, non-mirrored
+Sign conventions (docs/video.md video contract), for a camera facing the patient, non-mirrored
 frames (mirrored selfie videos are flipped horizontally before measurement, so the same holds):
 
 * ``yaw`` = rotation, + = chin toward the patient's left (the image's right);

@@ -1,6 +1,6 @@
 """The video measurement pipeline: frames → landmarks → angles, shifts, tremor, quality, TWSTRS.
 
-``analyze_path(path)`` returns the DESIGN.md video-contract object (a JSON-ready dict):
+``analyze_path(path)`` returns the docs/video.md video-contract object (a JSON-ready dict):
 ``video``, ``quality``, ``posture``, ``series``, ``tremor``, ``twstrs``, plus ``angles``
 ('absolute' or 'relative_to_reference') and ``reference`` (the neutral posture subtracted, if
 any). Units and signs: :mod:`cdcare.video.headpose` (degrees) and :mod:`cdcare.video.shoulders`

@@ -1,6 +1,6 @@
 """Head shift relative to the shoulder line, and shoulder elevation, from pose keypoints.
 
-All values are unitless fractions, signs per the DESIGN.md video contract:
+All values are unitless fractions, signs per the docs/video.md video contract:
 
 * ``shoulder_elevation`` = (right shoulder y − left shoulder y) / shoulder width, image pixels:
   + = the patient's left shoulder higher. Left/right are the pose model's labels of the

@@ -5,7 +5,7 @@ A real face photograph (scikit-image's public-domain NASA portrait, see
 rotated in 3D about a head pivot (upper cervical spine) and drawn with a perspective camera
 (:mod:`cdcare.video.synth_raster`). Every frame's true angles are written beside the video.
 
-Conventions (DESIGN.md video contract). The camera faces the patient; unless ``mirrored`` (a
+Conventions (docs/video.md video contract). The camera faces the patient; unless ``mirrored`` (a
 selfie), the patient's left is the IMAGE RIGHT. Angles are degrees in the patient's frame, also
 for mirrored clips:
 

@@ -25,6 +25,7 @@ from cdcare.jobs.cluster import scheduler_from_env
 from cdcare.store.db import make_engine, session_factory
 from cdcare.store.migrate import current_revision, head_revision
 from cdcare.store.models import Centre, User
+from cdcare.web import apidocs, citations
 from cdcare.web.deps import DB, optional_user
 from cdcare.web.errors import install_error_handlers
 from cdcare.web.render import render
@@ -40,6 +41,7 @@ from cdcare.web.routes import (
     planning,
     portal,
     reports,
+    sources,
     videos,
 )
 from cdcare.web.security import LoginThrottle
@@ -83,12 +85,15 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         version=__version__,
         description="Cervical dystonia care (Korean / English).",
         lifespan=lifespan,
+        docs_url=None,  # served from local files by cdcare.web.apidocs
+        redoc_url=None,
     )
     app.state.analysis_queue = queue
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
     app.state.settings = settings
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
+    citations.install(app.state.templates)
     app.state.login_throttle = LoginThrottle()
     secure = settings.cookie_secure if settings.cookie_secure is not None else not settings.demo
     app.add_middleware(
@@ -101,6 +106,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    apidocs.install(app)
     for module in (
         auth,
         appointments,
@@ -112,6 +118,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         education,
         portal,
         reports,
+        sources,
         admin,
         api,
     ):

@@ -2,7 +2,7 @@
 
 Public API: :func:`list_instruments`, :func:`get_instrument`, :func:`score` and the data
 classes. Instrument codes: ``twstrs``, ``twstrs2``, ``tsui``, ``cdip58``, ``phq9``, ``gad7``.
-Sources are tags of ../shared/clinical-reference.md; see each module's docstring.
+Sources are bibliography tags (docs/clinical-sources.md); see each module docstring.
 """
 
 from __future__ import annotations

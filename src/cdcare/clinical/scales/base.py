@@ -1,9 +1,10 @@
 """Shared model of a rating scale (items, scoring terms, bands, alerts) and its scoring engine.
 
 Every number comes from an instrument module's data. Each datum carries ``source`` (a tag of
-../shared/clinical-reference.md such as ``"S1"``, or ``"U"`` = unconfirmed) and ``verified``
-(``False`` whenever a [U] fact is involved; never hidden). Scores are dimensionless points of
-the instrument; for every instrument here a higher score means worse.
+the bibliography, docs/clinical-sources.md, such as ``"S1"``, or ``"U"`` = unconfirmed) and
+``verified`` (``False`` whenever a [U] fact, or only a secondary source, is involved; never
+hidden). Scores are dimensionless points of the instrument; for every instrument here a higher
+score means worse.
 
 Scoring rule, as data: a subscale is a sum of :class:`Term` values; a term is
 ``factor × Π_groups Σ_items weight × value``. That covers plain sums, weighted items (TWSTRS
@@ -14,14 +15,12 @@ items (``exclusive``: at most one item of the term may be non-zero).
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from cdcare.clinical.sources import UNCONFIRMED, bibliography, split_tags
 from cdcare.errors import N_, ScaleError
-
-_U_TAG = re.compile(r"\bU\b")
 
 
 def span(lo: int, hi: int) -> tuple[int, ...]:
@@ -30,8 +29,18 @@ def span(lo: int, hi: int) -> tuple[int, ...]:
 
 
 def is_unconfirmed(source: str) -> bool:
-    """True if a source string cites [U] (unconfirmed), e.g. ``"U"`` or ``"S3+U"``."""
-    return bool(_U_TAG.search(source))
+    """True if a source string cites [U] (unconfirmed), e.g. ``"U"`` or ``"S3+U"``, or cites
+    no primary or authoritative source (only secondary pages, e.g. ``"S12"``, or nothing)."""
+    tags = split_tags(source)
+    if UNCONFIRMED in tags:
+        return True
+    return not any((entry := bibliography().get(t)) is not None and entry.verified for t in tags)
+
+
+def _unverify_if_unconfirmed(datum: Any) -> None:
+    """A datum whose source is unconfirmed is never ``verified`` (frozen dataclass)."""
+    if datum.verified and is_unconfirmed(datum.source):
+        object.__setattr__(datum, "verified", False)
 
 
 @dataclass(frozen=True)
@@ -45,6 +54,9 @@ class Item:
     subscale: str
     source: str
     verified: bool = True
+
+    def __post_init__(self) -> None:
+        _unverify_if_unconfirmed(self)
 
     def allowed_text(self) -> str:
         """The allowed values as text: ``0–4`` for a run of integers, else ``1, 2``."""
@@ -65,6 +77,9 @@ class Term:
     factor: float = 1.0
     weights: tuple[tuple[str, float], ...] = ()
     exclusive: bool = False
+
+    def __post_init__(self) -> None:
+        _unverify_if_unconfirmed(self)
 
     @property
     def items(self) -> tuple[str, ...]:
@@ -113,6 +128,9 @@ class Subscale:
     min_answered: float | None = None
     missing_source: str = ""
 
+    def __post_init__(self) -> None:
+        _unverify_if_unconfirmed(self)
+
     @property
     def items(self) -> tuple[str, ...]:
         """Item codes of this subscale, in order, without repeats."""
@@ -151,6 +169,9 @@ class AlertRule:
     label_ko: str
     source: str
     verified: bool = True
+
+    def __post_init__(self) -> None:
+        _unverify_if_unconfirmed(self)
 
 
 @dataclass(frozen=True)
@@ -191,7 +212,8 @@ class Instrument:
 
     @property
     def verified(self) -> bool:
-        """True only if no item, rule, band or alert rests on an unconfirmed [U] fact."""
+        """True only if no item, rule, band or alert rests on an unconfirmed fact ([U], or a
+        secondary source only)."""
         parts: list[bool] = [i.verified for i in self.items]
         for s in self.subscales:
             parts.append(s.verified)

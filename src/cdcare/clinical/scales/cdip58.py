@@ -1,6 +1,6 @@
 """CDIP-58, Cervical Dystonia Impact Profile (Cano et al., JNNP 2004;75:1629-1633).
 
-Source: clinical-reference.md §2a [S10]: 58 items in 8 subscales. Subscale names and item
+Source: docs/clinical-sources.md [S10]: 58 items in 8 subscales. Subscale names and item
 counts, the 1–5 item scale and the transform are [U] (verified: false). Each subscale is
 reported on 0–100: ``100 × (raw − n) / (4 × n)`` for n items; higher = worse impact. A profile:
 no total. Missing items: a subscale is scored when at least 50 % of its items are answered,

@@ -1,6 +1,6 @@
 """GAD-7 anxiety questionnaire (Spitzer et al. 2006) with severity bands.
 
-Source: clinical-reference.md §3 [S12]: 7 items 0–3, total 0–21; bands 0–4 minimal, 5–9 mild,
+Source: docs/clinical-sources.md [S12]: 7 items 0–3, total 0–21; bands 0–4 minimal, 5–9 mild,
 10–14 moderate, 15–21 severe (cut-off ≥ 10). GAD-2 (items 1–2, 0–6) is reported too; ≥ 3
 screens positive [S12]. Points, higher = worse.
 """

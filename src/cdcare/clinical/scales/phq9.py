@@ -1,9 +1,11 @@
 """PHQ-9 depression questionnaire (Kroenke et al. 2001) with severity bands and a safety alert.
 
-Source: clinical-reference.md §3 [S12]: 9 items 0–3 (last 2 weeks), total 0–27; bands 0–4
-minimal, 5–9 mild, 10–14 moderate, 15–19 moderately severe, 20–27 severe. Item 9 (thoughts of
-self-harm): any non-zero answer raises ``phq9_item9_safety`` regardless of the total. PHQ-2
-(items 1–2, 0–6) is reported too; ≥ 3 screens positive [S12]. Points, higher = worse.
+Sources (docs/clinical-sources.md): 9 items 0–3, total 0–27; bands 0–4 minimal, 5–9 mild,
+10–14 moderate, 15–19 moderately severe, 20–27 severe; cut-off ≥ 10 for major depression
+[S75] (the original paper) [S12]. Item 9 (thoughts of self-harm): any non-zero answer raises
+``phq9_item9_safety`` regardless of the total; PHQ-2 (items 1–2, 0–6) is reported too, ≥ 3
+screens positive; the two-week recall period [S12] (secondary pages only: unconfirmed).
+Points, higher = worse.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ _LABELS: tuple[tuple[str, str], ...] = (
 )
 
 ITEMS: tuple[Item, ...] = tuple(
-    Item(f"q{n}", en, ko, span(0, 3), "phq9", "S12") for n, (en, ko) in enumerate(_LABELS, start=1)
+    Item(f"q{n}", en, ko, span(0, 3), "phq9", "S75+S12")
+    for n, (en, ko) in enumerate(_LABELS, start=1)
 )
 
 SUBSCALES: tuple[Subscale, ...] = (
@@ -31,8 +34,8 @@ SUBSCALES: tuple[Subscale, ...] = (
         "phq9",
         "PHQ-9 total",
         "PHQ-9 총점",
-        (Term((tuple(i.code for i in ITEMS),), "sum of nine items", "S12"),),
-        "S12",
+        (Term((tuple(i.code for i in ITEMS),), "sum of nine items", "S75"),),
+        "S75",
         published_max=27,
     ),
     Subscale(
@@ -50,12 +53,12 @@ INSTRUMENT = Instrument(
     version="2001-cdcare.1",
     name_en="PHQ-9 (Patient Health Questionnaire, depression)",
     name_ko="PHQ-9 (환자 건강 설문지, 우울)",
-    source="S12",
+    source="S75+S12",
     items=ITEMS,
     subscales=SUBSCALES,
     total=("phq9",),
     total_published_max=27,
-    total_source="S12",
+    total_source="S75",
     bands=(
         Band(0, 4, "minimal", "Minimal", "최소"),
         Band(5, 9, "mild", "Mild", "경도"),
@@ -63,7 +66,7 @@ INSTRUMENT = Instrument(
         Band(15, 19, "moderately_severe", "Moderately severe", "중등도-중증"),
         Band(20, 27, "severe", "Severe", "중증"),
     ),
-    bands_source="S12",
+    bands_source="S75",
     alerts=(
         AlertRule(
             "phq9_item9_safety",

@@ -1,6 +1,6 @@
 """Tsui scale for cervical dystonia (Tsui et al., Lancet 1986).
 
-Source: clinical-reference.md §1e. Range 0–25 is sourced [S5]; the item detail and formula
+Source: docs/clinical-sources.md. Range 0–25 is sourced [S5]; the item detail and formula
 are [U] (verified: false): Total = A × B + C + D, where A = rotation 0–3 + tilt 0–3 +
 antero/retrocollis 0–3 (0–9), B = duration of sustained movements (1 intermittent,
 2 constant), C = shoulder elevation 0–3, D = tremor severity (0–2) × tremor duration (0–2).

@@ -1,6 +1,6 @@
 """TWSTRS, the original Toronto Western Spasmodic Torticollis Rating Scale (Consky & Lang).
 
-Source: clinical-reference.md §1a–1c [S1][S2][S3][S5][S7]. Points, higher = worse.
+Source: docs/clinical-sources.md [S1][S2][S3][S5][S7]. Points, higher = worse.
 Severity 0–35: maximal-excursion items, duration factor weighted ×2, anterocollis OR
 retrocollis (one of the two is scored; both non-zero is refused), sensory tricks, shoulder,
 range of motion 0–4 and time 0–4 (ROM/Time bands [U]: 0–4 derived from the published max 35).

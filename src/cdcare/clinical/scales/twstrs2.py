@@ -1,6 +1,6 @@
 """TWSTRS-2, the revised TWSTRS of the CCDRS (Comella et al., Mov Disord 2016;31:563-569).
 
-Sources: clinical-reference.md §1d [S4][S8][S9] and the 2015 multicentre reliability abstract
+Sources: docs/clinical-sources.md [S4][S8][S9] and the 2015 multicentre reliability abstract
 [V7] (https://www.acemap.info/paper/273749766), which lists the motor-severity items rated:
 rotation, laterocollis, anterocollis, retrocollis (rated separately), lateral shift, sagittal
 shift, tremor, shoulder elevation, range of motion, time at midline, duration and sensory trick.

@@ -31,7 +31,6 @@ from cdcare.education.selfcheck import (
 from cdcare.education.statements import Statement
 from cdcare.education.topics import (
     GLOSSARY_ID,
-    INLINE_TAG,
     UnknownTopic,
     get_topic,
     glossary,
@@ -41,6 +40,7 @@ from cdcare.education.topics import (
 from cdcare.errors import N_, NotFound
 from cdcare.i18n import translate
 from cdcare.store.models import Role, User
+from cdcare.web.citations import link_inline_tags
 from cdcare.web.deps import DB, audit, optional_user, verify_csrf
 from cdcare.web.i18n import request_lang
 from cdcare.web.render import render
@@ -54,9 +54,8 @@ _MARKDOWN = MarkdownIt("commonmark", {"html": False})
 
 
 def markdown_html(text: str) -> Markup:
-    """Markdown → safe HTML; inline source tags such as ``[S30]`` link to the source list."""
-    html = _MARKDOWN.render(text)
-    return Markup(INLINE_TAG.sub(r'<a class="src" href="#src-\1">[\1]</a>', html))
+    """Markdown → safe HTML; inline source tags such as ``[S30]`` link to ``/sources``."""
+    return link_inline_tags(_MARKDOWN.render(text))
 
 
 def _links(url: str) -> list[str]:

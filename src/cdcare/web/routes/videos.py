@@ -3,7 +3,7 @@
 Uploads stream to ``data_dir/uploads`` and are analysed by the app's
 :class:`~cdcare.jobs.analysis.AnalysisQueue` (a database-backed queue claimed by any web
 process's runner, run in worker processes, not the request). The result
-page shows the DESIGN.md contract values with their signs in words, quality warnings, the
+page shows the docs/video.md contract values with their signs in words, quality warnings, the
 angle series and the TWSTRS suggestion; "Use in TWSTRS" opens the form pre-filled, marked as
 suggested, for the clinician to confirm or edit.
 """
