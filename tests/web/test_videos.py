@@ -167,10 +167,10 @@ def test_record_page_for_own_record_only(world: World) -> None:
     client = login(TestClient(world.app), "demo-patient")
     page = client.get(f"/patients/{world.demo_patient_id}/record?seconds=7&lang=en")
     assert page.status_code == 200
-    assert "const SECONDS = 7;" in page.text and "getUserMedia" in page.text
+    assert 'data-seconds="7"' in page.text and "/static/js/record.js" in page.text
     assert "look at the camera for 7 seconds" in page.text
     long = client.get(f"/patients/{world.demo_patient_id}/record?seconds=999")
-    assert "const SECONDS = 60;" in long.text  # clamped to 5–60 s
+    assert 'data-seconds="60"' in long.text  # clamped to 5–60 s
     assert client.get(f"/patients/{world.other_demo_patient_id}/record").status_code == 404
 
 

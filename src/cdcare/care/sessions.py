@@ -84,9 +84,7 @@ def find_session(
 def is_live(row: WebSession, *, lifetimes: Lifetimes, now: datetime) -> bool:
     """Not revoked, before its absolute expiry and within the idle timeout."""
     return (
-        row.revoked_at is None
-        and now < row.expires_at
-        and now - row.last_seen_at < lifetimes.idle
+        row.revoked_at is None and now < row.expires_at and now - row.last_seen_at < lifetimes.idle
     )
 
 
@@ -102,9 +100,7 @@ def touch_session(*, db: Session, row: WebSession, now: datetime | None = None) 
 
 def revoke_session(*, db: Session, session_id: int, user_id: int | None = None) -> bool:
     """Revoke one session (only the user's own when ``user_id`` is given); True if revoked."""
-    stmt = update(WebSession).where(
-        WebSession.id == session_id, WebSession.revoked_at.is_(None)
-    )
+    stmt = update(WebSession).where(WebSession.id == session_id, WebSession.revoked_at.is_(None))
     if user_id is not None:
         stmt = stmt.where(WebSession.user_id == user_id)
     result = db.execute(stmt.values(revoked_at=utcnow()))
@@ -113,9 +109,7 @@ def revoke_session(*, db: Session, session_id: int, user_id: int | None = None) 
 
 def revoke_user_sessions(*, db: Session, user_id: int, keep_session_id: int | None = None) -> int:
     """Revoke every session of a user (except ``keep_session_id``); returns how many."""
-    stmt = update(WebSession).where(
-        WebSession.user_id == user_id, WebSession.revoked_at.is_(None)
-    )
+    stmt = update(WebSession).where(WebSession.user_id == user_id, WebSession.revoked_at.is_(None))
     if keep_session_id is not None:
         stmt = stmt.where(WebSession.id != keep_session_id)
     result = db.execute(stmt.values(revoked_at=utcnow()))

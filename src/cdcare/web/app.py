@@ -22,11 +22,13 @@ from cdcare.config import Settings
 from cdcare.errors import N_, ConfigError
 from cdcare.jobs.analysis import AnalysisQueue
 from cdcare.jobs.cluster import scheduler_from_env
+from cdcare.store.crypto import parse_keys
 from cdcare.store.db import make_engine, session_factory
 from cdcare.store.migrate import current_revision, head_revision
 from cdcare.store.models import Centre, User
 from cdcare.web.deps import DB, optional_user
 from cdcare.web.errors import install_error_handlers
+from cdcare.web.hardening import SecurityHeadersMiddleware, UploadLimitMiddleware
 from cdcare.web.render import render
 from cdcare.web.routes import (
     account_sessions,
@@ -43,7 +45,6 @@ from cdcare.web.routes import (
     reports,
     videos,
 )
-from cdcare.web.hardening import SecurityHeadersMiddleware, UploadLimitMiddleware
 from cdcare.web.security import LoginThrottle
 from cdcare.web.sessions import ServerSessionMiddleware, lifetimes_from
 
@@ -68,8 +69,12 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     _secret(settings)  # refuses to start without a real secret outside demo mode
     engine = engine or make_engine(settings.effective_database_url)
 
+    parse_keys(settings.media_keys)  # a malformed key stops start-up, not the first upload
     queue = AnalysisQueue(
-        engine, keep_video=settings.keep_raw_video, scheduler=scheduler_from_env()
+        engine,
+        keep_video=settings.keep_raw_video,
+        scheduler=scheduler_from_env(),
+        media_keys=settings.media_keys,
     )
 
     @asynccontextmanager

@@ -59,7 +59,8 @@ class ServerSessionMiddleware:
             return
         conn = HTTPConnection(scope)
         token = conn.cookies.get(self.cookie, "")
-        sid, initial = (None, {})
+        sid: int | None = None
+        initial: dict[str, Any] = {}
         if token:
             sid, initial = await anyio.to_thread.run_sync(self._load, token)
         scope["session"] = copy.deepcopy(initial)

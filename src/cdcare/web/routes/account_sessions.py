@@ -20,9 +20,7 @@ def sessions_page(request: Request, db: DB, user: CurrentUser) -> Response:
     lifetimes = lifetimes_from(settings.session_idle_minutes, settings.session_max_hours)
     rows = active_sessions(db=db, user_id=user.id, lifetimes=lifetimes)
     current = request.scope.get("session_id")
-    return render(
-        request, "account_sessions.html", {"rows": rows, "current": current}, user=user
-    )
+    return render(request, "account_sessions.html", {"rows": rows, "current": current}, user=user)
 
 
 @router.post("/account/sessions/revoke-all", dependencies=[Depends(verify_csrf)])
