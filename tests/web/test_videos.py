@@ -200,3 +200,27 @@ def test_centre_setting_keeps_raw_video(world: World, tmp_path: Path) -> None:
         assert row is not None and row.video_path == str(fake)
     nurse = login(TestClient(world.app), "demo-nurse")
     assert nurse.get("/admin/centre").status_code == 403
+
+
+def test_uploads_are_encrypted_at_rest_and_still_analysed(
+    world: World, tmp_path: Path, clip: Path
+) -> None:
+    from cdcare.store.crypto import MAGIC, generate_key
+
+    keys = f"{generate_key()},{generate_key()}"
+    world.app.state.settings.data_dir = tmp_path
+    world.app.state.settings.media_keys = keys
+    world.app.state.analysis_queue.submit = lambda *a, **k: None  # run in-process below
+    client = login(TestClient(world.app), "demo-doctor")
+    job = _upload(client, world.demo_patient_id, clip, "clinic.mp4")
+    (stored,) = (tmp_path / "uploads").iterdir()
+    raw = stored.read_bytes()
+    assert raw.startswith(MAGIC) and raw != clip.read_bytes()
+    url = world.app.state.engine.url.render_as_string(hide_password=False)
+    status = run_analysis(int(str(job["id"])), url, keep_video=True, media_keys=keys)
+    assert status == "done"
+    assert stored.read_bytes() == raw  # the kept video stays encrypted
+    assert [p.name for p in (tmp_path / "uploads").iterdir()] == [stored.name]  # no plain copy
+    with session_scope(world.app.state.engine) as db:
+        row = db.get(VideoAnalysis, int(str(job["id"])))
+        assert row is not None and row.result and row.result["posture"]["rotation_deg"] > 10
