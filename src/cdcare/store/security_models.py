@@ -4,6 +4,8 @@
   token; the row keeps its SHA-256 (a stolen database does not yield usable cookies), the user
   (None before login), the session's small data (CSRF token), when it was opened, last seen,
   when it expires at the latest, the client's user agent and address, and when it was revoked.
+- :class:`UserTotp`: a staff account's confirmed TOTP secret (RFC 6238) and the last time
+  step used, so a code is accepted once only.
 - :class:`LoginFailure`: one row per failed login per key (``user:NAME`` / ``ip:ADDR``); rows
   older than the throttle window are pruned, so the table stays bounded.
 
@@ -16,7 +18,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cdcare.store.models import Base
@@ -52,4 +54,15 @@ class LoginFailure(Base):
     failed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
-__all__ = ["LoginFailure", "WebSession"]
+class UserTotp(Base):
+    """A confirmed TOTP second factor of one user (base32 secret, last accepted time step)."""
+
+    __tablename__ = "user_totp"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
+    secret: Mapped[str] = mapped_column(String(64))
+    enabled_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_step: Mapped[int] = mapped_column(Integer, default=0)
+
+
+__all__ = ["LoginFailure", "UserTotp", "WebSession"]

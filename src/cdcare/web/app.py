@@ -43,6 +43,7 @@ from cdcare.web.routes import (
     planning,
     portal,
     reports,
+    totp,
     videos,
 )
 from cdcare.web.security import LoginThrottle
@@ -111,6 +112,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (
         auth,
+        totp,
         account_sessions,
         appointments,
         care_pages,

@@ -1,4 +1,4 @@
-"""server-side web sessions and the shared login throttle
+"""server-side web sessions, the shared login throttle and TOTP second factors
 
 Revision ID: 0008
 Revises: 0006
@@ -55,8 +55,21 @@ def upgrade() -> None:
         )
         batch_op.create_index(batch_op.f("ix_web_session_user_id"), ["user_id"], unique=False)
 
+    op.create_table(
+        "user_totp",
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("secret", sa.String(length=64), nullable=False),
+        sa.Column("enabled_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_step", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["user_account.id"], name=op.f("fk_user_totp_user_id_user_account")
+        ),
+        sa.PrimaryKeyConstraint("user_id", name=op.f("pk_user_totp")),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("user_totp")
     with op.batch_alter_table("web_session", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_web_session_user_id"))
         batch_op.drop_index(batch_op.f("ix_web_session_last_seen_at"))
