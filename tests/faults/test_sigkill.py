@@ -8,6 +8,8 @@ client received (a write acknowledged is a write committed).
 
 from __future__ import annotations
 
+import http.client
+import json
 import os
 import re
 import signal
@@ -17,10 +19,10 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 from datetime import date
 from pathlib import Path
 
-import httpx2
 import pytest
 
 from cdcare.care.accounts import DEMO_PASSWORD, set_demo_passwords
@@ -40,18 +42,43 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _login(base: str) -> tuple[httpx2.Client, str]:
-    client = httpx2.Client(base_url=base, timeout=10.0)
-    page = client.get("/login")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+class Client:
+    """A minimal keep-alive HTTP client with the session cookie (closed explicitly)."""
+
+    def __init__(self, port: int) -> None:
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        self.cookie = ""
+
+    def request(
+        self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
+    ) -> tuple[int, bytes]:
+        sent = {**(headers or {}), "Cookie": self.cookie} if self.cookie else dict(headers or {})
+        self.conn.request(method, path, body=body or None, headers=sent)
+        resp = self.conn.getresponse()
+        data = resp.read()
+        for name, value in resp.getheaders():
+            if name.lower() == "set-cookie" and value.startswith("cdcare_session="):
+                self.cookie = value.split(";", 1)[0]
+        return resp.status, data
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _login(port: int) -> tuple[Client, str]:
+    client = Client(port)
+    _status, page = client.request("GET", "/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.decode())
     assert token
-    resp = client.post(
-        "/login",
-        data={"username": "demo-doctor", "password": DEMO_PASSWORD, "csrf_token": token[1]},
+    form = urllib.parse.urlencode(
+        {"username": "demo-doctor", "password": DEMO_PASSWORD, "csrf_token": token[1]}
+    ).encode()
+    status, _ = client.request(
+        "POST", "/login", form, {"Content-Type": "application/x-www-form-urlencoded"}
     )
-    assert resp.status_code in (200, 303), resp.text
-    csrf = client.get("/api/csrf").json()["csrf_token"]
-    return client, str(csrf)
+    assert status == 303, status
+    _status, body = client.request("GET", "/api/csrf")
+    return client, str(json.loads(body)["csrf_token"])
 
 
 @pytest.mark.slow
@@ -86,37 +113,42 @@ def test_sigkill_during_writes_loses_no_acknowledged_write(tmp_path: Path) -> No
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    base = f"http://127.0.0.1:{port}"
     acked: list[int] = []
     lock = threading.Lock()
     stop = threading.Event()
     try:
         deadline = time.monotonic() + 30
         while True:
+            probe = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
             try:
-                if httpx2.get(f"{base}/healthz", timeout=1).status_code == 200:
+                probe.request("GET", "/healthz")
+                if probe.getresponse().status == 200:
                     break
-            except httpx2.HTTPError:
+            except OSError:
                 pass
+            finally:
+                probe.close()
             assert server.poll() is None and time.monotonic() < deadline, "server did not start"
             time.sleep(0.2)
 
         def writer() -> None:
-            client, csrf = _login(base)
+            client, csrf = _login(port)
             end = time.monotonic() + BURST_LIMIT_S
-            with client:
+            body = json.dumps({"instrument": "phq9", "answers": PHQ9}).encode()
+            headers = {"X-CSRF-Token": csrf, "Content-Type": "application/json"}
+            try:
                 while not stop.is_set() and time.monotonic() < end:
                     try:
-                        resp = client.post(
-                            f"/api/patients/{patient_id}/assessments",
-                            json={"instrument": "phq9", "answers": PHQ9},
-                            headers={"X-CSRF-Token": csrf},
+                        status, data = client.request(
+                            "POST", f"/api/patients/{patient_id}/assessments", body, headers
                         )
-                    except httpx2.HTTPError:
+                    except (OSError, http.client.HTTPException):
                         return  # the server is gone
-                    if resp.status_code == 201:
+                    if status == 201:
                         with lock:
-                            acked.append(int(resp.json()["id"]))
+                            acked.append(int(json.loads(data)["id"]))
+            finally:
+                client.close()
 
         threads = [threading.Thread(target=writer) for _ in range(CLIENTS)]
         for t in threads:
@@ -137,5 +169,6 @@ def test_sigkill_during_writes_loses_no_acknowledged_write(tmp_path: Path) -> No
     with sqlite3.connect(db_file) as con:
         assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         stored = {r[0] for r in con.execute("SELECT id FROM scale_assessment")}
+    print(f"acknowledged={len(acked)} stored_phq9_rows={len(stored)}")
     missing = sorted(set(acked) - stored)
     assert missing == [], f"{len(missing)} acknowledged writes lost: {missing[:10]}"
