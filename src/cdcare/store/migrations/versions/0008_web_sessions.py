@@ -1,7 +1,7 @@
 """server-side web sessions, the shared login throttle and TOTP second factors
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0009
 Create Date: 2026-12-03 06:30:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008"
-down_revision: str | None = "0006"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
