@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
@@ -124,3 +125,16 @@ def test_sessions_page_revoke_one_and_log_out_everywhere(world: World) -> None:
     assert tablet.get("/api/me").status_code == 401
     assert other.get("/api/me").status_code == 200  # another user's session is untouched
     assert laptop.post("/account/sessions/revoke-all", data={}).status_code in (401, 403)
+
+
+def test_restore_does_not_bring_back_revoked_sessions(world: World, tmp_path: Path) -> None:
+    from cdcare.store.backup import backup_database, restore_backup
+
+    client = login(TestClient(world.app), "demo-doctor")
+    stolen = _cookie(client)
+    engine = world.app.state.engine
+    backup_database(engine, tmp_path / "b.db")  # the session is live in the backup
+    token = csrf_of(client.get("/patients").text)
+    client.post("/logout", data={"csrf_token": token})
+    restore_backup(engine, tmp_path / "b.db", force=True)
+    assert _replay(world, stolen).get("/api/me").status_code == 401

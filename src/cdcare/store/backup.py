@@ -346,7 +346,21 @@ def restore_backup(
     if restored != manifest.row_counts:
         raise StoreError(N_("Restore incomplete: row counts differ from the backup"))
     upgrade(engine)
+    _revoke_restored_sessions(engine)
     return manifest
+
+
+def _revoke_restored_sessions(engine: Engine) -> None:
+    """Sessions in a backup may have been revoked since: after a restore everyone logs in anew."""
+    from sqlalchemy import update
+
+    from cdcare.store.security_models import WebSession
+    from cdcare.store.types import utcnow
+
+    with engine.begin() as conn:
+        conn.execute(
+            update(WebSession).where(WebSession.revoked_at.is_(None)).values(revoked_at=utcnow())
+        )
 
 
 def rekey_backup(path: Path, keys: MediaKeys) -> bool:
