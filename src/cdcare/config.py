@@ -25,6 +25,13 @@ class Settings(BaseSettings):
       mode, which serves plain http://127.0.0.1).
     - ``keep_raw_video``: keep uploaded videos after analysis (default off: only the landmark
       and angle series are kept).
+    - ``session_idle_minutes`` / ``session_max_hours``: a web session ends after this long
+      without a request (default 30 min) and at the latest this long after login (12 h).
+    - ``max_upload_mb``: largest accepted video upload (default 500 MB).
+    - ``centre_quota_mb``: storage for one centre's kept uploads (default 20480 MB = 20 GB).
+    - ``media_keys``: comma-separated AES-256 keys (url-safe base64 of 32 bytes) for videos and
+      backups at rest; the first encrypts, all decrypt (rotation, docs/security.md). Empty:
+      files are written in clear (demo mode).
     """
 
     model_config = SettingsConfigDict(env_prefix="CDCARE_", extra="ignore")
@@ -37,6 +44,11 @@ class Settings(BaseSettings):
     demo: bool = False
     cookie_secure: bool | None = None
     keep_raw_video: bool = False
+    session_idle_minutes: float = 30.0
+    session_max_hours: float = 12.0
+    max_upload_mb: int = 500
+    centre_quota_mb: int = 20480
+    media_keys: str = ""
 
     @property
     def effective_database_url(self) -> str:

@@ -167,10 +167,10 @@ def test_record_page_for_own_record_only(world: World) -> None:
     client = login(TestClient(world.app), "demo-patient")
     page = client.get(f"/patients/{world.demo_patient_id}/record?seconds=7&lang=en")
     assert page.status_code == 200
-    assert "const SECONDS = 7;" in page.text and "getUserMedia" in page.text
+    assert 'data-seconds="7"' in page.text and "/static/js/record.js" in page.text
     assert "look at the camera for 7 seconds" in page.text
     long = client.get(f"/patients/{world.demo_patient_id}/record?seconds=999")
-    assert "const SECONDS = 60;" in long.text  # clamped to 5–60 s
+    assert 'data-seconds="60"' in long.text  # clamped to 5–60 s
     assert client.get(f"/patients/{world.other_demo_patient_id}/record").status_code == 404
 
 
@@ -200,3 +200,27 @@ def test_centre_setting_keeps_raw_video(world: World, tmp_path: Path) -> None:
         assert row is not None and row.video_path == str(fake)
     nurse = login(TestClient(world.app), "demo-nurse")
     assert nurse.get("/admin/centre").status_code == 403
+
+
+def test_uploads_are_encrypted_at_rest_and_still_analysed(
+    world: World, tmp_path: Path, clip: Path
+) -> None:
+    from cdcare.store.crypto import MAGIC, generate_key
+
+    keys = f"{generate_key()},{generate_key()}"
+    world.app.state.settings.data_dir = tmp_path
+    world.app.state.settings.media_keys = keys
+    world.app.state.analysis_queue.submit = lambda *a, **k: None  # run in-process below
+    client = login(TestClient(world.app), "demo-doctor")
+    job = _upload(client, world.demo_patient_id, clip, "clinic.mp4")
+    (stored,) = (tmp_path / "uploads").iterdir()
+    raw = stored.read_bytes()
+    assert raw.startswith(MAGIC) and raw != clip.read_bytes()
+    url = world.app.state.engine.url.render_as_string(hide_password=False)
+    status = run_analysis(int(str(job["id"])), url, keep_video=True, media_keys=keys)
+    assert status == "done"
+    assert stored.read_bytes() == raw  # the kept video stays encrypted
+    assert [p.name for p in (tmp_path / "uploads").iterdir()] == [stored.name]  # no plain copy
+    with session_scope(world.app.state.engine) as db:
+        row = db.get(VideoAnalysis, int(str(job["id"])))
+        assert row is not None and row.result and row.result["posture"]["rotation_deg"] > 10

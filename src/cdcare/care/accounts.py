@@ -29,10 +29,18 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def set_password(*, db: Session, user: User, password: str) -> None:
-    """Replace the user's password hash."""
+def set_password(
+    *, db: Session, user: User, password: str, keep_session_id: int | None = None
+) -> None:
+    """Replace the user's password hash and revoke the user's web sessions.
+
+    ``keep_session_id``: the session in which the user changed their own password stays open.
+    """
+    from cdcare.care.sessions import revoke_user_sessions
+
     user.password_hash = hash_password(password)
     db.flush()
+    revoke_user_sessions(db=db, user_id=user.id, keep_session_id=keep_session_id)
 
 
 def authenticate(*, db: Session, username: str, password: str) -> User | None:

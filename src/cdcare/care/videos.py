@@ -138,6 +138,7 @@ def run_analysis(
     keep_video: bool,
     lang: str | None = None,
     claim: str | None = None,
+    media_keys: str = "",
 ) -> str:
     """The job body (worker process): analyse the clip and store the outcome; returns status.
 
@@ -145,8 +146,11 @@ def run_analysis(
     only while the row is still claimed by it, and an outcome is discarded (``"lost"``) when the
     claim was taken away meanwhile (the job was judged interrupted). ``lang`` defaults to the
     row's. The raw video is kept when the installation (``keep_video``) or the patient's centre
-    (``Centre.keep_raw_video``) says so, and deleted otherwise.
+    (``Centre.keep_raw_video``) says so, and deleted otherwise. An encrypted upload
+    (``media_keys``, :mod:`cdcare.store.crypto`) is decrypted to a private temporary copy for
+    the decoder only; the kept file stays encrypted.
     """
+    from cdcare.store.crypto import parse_keys, plain_copy
     from cdcare.video.pipeline import analyze_path
 
     engine = make_engine(database_url)
@@ -179,7 +183,11 @@ def run_analysis(
 
         outcome: dict[str, Any]
         try:
-            result = analyze_path(path, mirrored=mirrored, lang=lang, progress=progress)
+            if path.is_file():
+                with plain_copy(path, parse_keys(media_keys)) as plain:
+                    result = analyze_path(plain, mirrored=mirrored, lang=lang, progress=progress)
+            else:
+                result = analyze_path(path, mirrored=mirrored, lang=lang, progress=progress)
             outcome = {"status": JobStatus.DONE, "result": result, "error": None}
         except CdcareError as err:
             outcome = {

@@ -13,6 +13,7 @@ from cdcare.cli.main import app
 from cdcare.errors import N_
 from cdcare.i18n import translate
 from cdcare.store.backup import backup_database, restore_backup, verify_backup
+from cdcare.store.crypto import MediaKeys, parse_keys
 from cdcare.store.db import session_scope
 from cdcare.store.migrate import current_revision, upgrade
 
@@ -27,6 +28,11 @@ def _say(message: str, **params: object) -> None:
     )
 
 
+def _keys() -> MediaKeys | None:
+    """Backup encryption keys from CDCARE_MEDIA_KEYS (None: backups in clear)."""
+    return parse_keys(context.settings().media_keys)
+
+
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply database migrations up to the newest schema."""
@@ -38,7 +44,7 @@ def db_upgrade() -> None:
 @db_app.command("backup")
 def db_backup(path: Annotated[Path, typer.Argument(help="Backup file to write.")]) -> None:
     """Write a consistent, verified backup (safe while the app runs)."""
-    manifest = backup_database(context.engine(), path)
+    manifest = backup_database(context.engine(), path, keys=_keys())
     _say(
         N_("Backup written to {path}: {rows} rows, verified"),
         path=path,
@@ -49,7 +55,7 @@ def db_backup(path: Annotated[Path, typer.Argument(help="Backup file to write.")
 @db_app.command("verify")
 def db_verify(path: Annotated[Path, typer.Argument(help="Backup file to check.")]) -> None:
     """Check a backup against its manifest without restoring it."""
-    manifest = verify_backup(path)
+    manifest = verify_backup(path, keys=_keys())
     _say(
         N_("Backup {path} is intact: {rows} rows"),
         path=path,
@@ -63,7 +69,7 @@ def db_restore(
     force: Annotated[bool, typer.Option("--force", help="Overwrite even newer data.")] = False,
 ) -> None:
     """Restore a backup (refuses to overwrite newer data without --force)."""
-    manifest = restore_backup(context.engine(), path, force=force)
+    manifest = restore_backup(context.engine(), path, force=force, keys=_keys())
     _say(N_("Restored {path}: {rows} rows"), path=path, rows=sum(manifest.row_counts.values()))
 
 

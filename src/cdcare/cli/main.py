@@ -51,6 +51,7 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "report",
     "worker",
     "export",
+    "media",
 )
 
 

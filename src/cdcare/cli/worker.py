@@ -40,6 +40,7 @@ def worker(
         keep_video=settings.keep_raw_video,
         workers=processes,
         idle_exit_s=idle_exit,
+        media_keys=settings.media_keys,
     )
     sys.stdout.write(json.dumps({"event": "stopped", "runner": queue.runner, "ran": queue.ran}))
     sys.stdout.write("\n")

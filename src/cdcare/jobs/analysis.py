@@ -184,9 +184,11 @@ class AnalysisQueue:
         workers: int = 1,
         poll_s: float = POLL_S,
         scheduler: str | None = None,
+        media_keys: str = "",
     ) -> None:
         self.engine = engine
         self.scheduler = scheduler
+        self.media_keys = media_keys  # CDCARE_MEDIA_KEYS: encrypted uploads (cdcare.store.crypto)
         self.url = engine.url.render_as_string(hide_password=False)
         self.keep_video = keep_video
         self.workers = max(1, workers)
@@ -257,7 +259,7 @@ class AnalysisQueue:
             if job_id is None:
                 return
             future = self._executor().submit(
-                run_analysis, job_id, self.url, self.keep_video, None, self.runner
+                run_analysis, job_id, self.url, self.keep_video, None, self.runner, self.media_keys
             )
             future.add_done_callback(lambda _f: self._wake.set())
             self.futures[job_id] = future
@@ -305,14 +307,21 @@ class AnalysisQueue:
 
 
 def work(
-    engine: Engine, *, keep_video: bool, workers: int = 1, idle_exit_s: float = 0.0
+    engine: Engine,
+    *,
+    keep_video: bool,
+    workers: int = 1,
+    idle_exit_s: float = 0.0,
+    media_keys: str = "",
 ) -> AnalysisQueue:
     """Run a queue in this process without the web app (a worker host); returns it, stopped.
 
     With ``idle_exit_s`` > 0 it stops once nothing was queued or running for that long,
     otherwise it runs until interrupted (Ctrl-C). ``queue.ran`` lists the jobs it claimed.
     """
-    queue = AnalysisQueue(engine, keep_video=keep_video, workers=workers, poll_s=0.5)
+    queue = AnalysisQueue(
+        engine, keep_video=keep_video, workers=workers, poll_s=0.5, media_keys=media_keys
+    )
     queue.resume()
     queue.start()
     quiet_since = time.monotonic()

@@ -12,6 +12,10 @@ backend, schema revision, SHA-256 of the data file, the row count of every table
 row counts). ``restore_backup`` verifies first, refuses to overwrite a database whose data is
 newer than the backup (unless ``force``), restores, migrates to the code's schema and checks
 that every table has the row count the manifest promises.
+
+With ``keys`` (``CDCARE_MEDIA_KEYS``, :mod:`cdcare.store.crypto`) the data file is stored
+encrypted (AES-256-GCM, authenticated); the manifest's SHA-256 is that of the file as stored,
+its row counts those of the plaintext, and checks and restores read a private decrypted copy.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, func, select, text
 
 from cdcare.errors import N_, Conflict, StoreError
+from cdcare.store.crypto import MediaKeys, encrypt_file, plain_copy
 from cdcare.store.migrate import current_revision, known_revisions, upgrade
 from cdcare.store.models import Base
 from cdcare.store.types import UTCDateTime
@@ -53,6 +58,7 @@ class Manifest:
     watermark: str | None  # ISO 8601 UTC of the newest timestamp in the data, None if empty
     created_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat())
     format: int = 1
+    encrypted: bool = False  # data file encrypted at rest (cdcare.store.crypto)
 
 
 def manifest_path(path: Path) -> Path:
@@ -248,8 +254,12 @@ def _pg_restore(engine: Engine, path: Path) -> None:
 # --- public API ----------------------------------------------------------------------
 
 
-def backup_database(engine: Engine, path: Path) -> Manifest:
-    """Write a consistent, verified backup of the database to ``path`` (+ manifest)."""
+def backup_database(engine: Engine, path: Path, *, keys: MediaKeys | None = None) -> Manifest:
+    """Write a consistent, verified backup of the database to ``path`` (+ manifest).
+
+    With ``keys`` the data file is encrypted under the current key before the manifest is
+    written (no plaintext backup is left behind).
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if engine.dialect.name == "sqlite":
@@ -258,26 +268,33 @@ def backup_database(engine: Engine, path: Path) -> Manifest:
         manifest = _pg_backup(engine, path)
     else:
         raise StoreError(N_("Backups are not supported for {backend}"), backend=engine.dialect.name)
+    if keys is not None:
+        encrypt_file(path, path, keys)
+        manifest.sha256, manifest.encrypted = _sha256(path), True
     _write_manifest(path, manifest)
-    verify_backup(path)
+    verify_backup(path, keys=keys)
     return manifest
 
 
-def verify_backup(path: Path) -> Manifest:
-    """Check a backup against its manifest (hash, integrity, row counts); return the manifest."""
+def verify_backup(path: Path, *, keys: MediaKeys | None = None) -> Manifest:
+    """Check a backup against its manifest (hash, integrity, row counts); return the manifest.
+
+    An encrypted backup needs ``keys`` holding the key it was written with.
+    """
     path = Path(path)
     manifest = read_manifest(path)
     if _sha256(path) != manifest.sha256:
         raise StoreError(
             N_("Backup does not match its manifest (changed or damaged): {path}"), path=str(path)
         )
-    if manifest.backend == "sqlite":
-        if _sqlite_counts(path) != manifest.row_counts:
-            raise StoreError(
-                N_("Backup row counts differ from its manifest: {path}"), path=str(path)
-            )
-    elif manifest.backend == "postgresql":
-        _run([_pg_tool("pg_restore"), "--list", str(path)])
+    with plain_copy(path, keys) as plain:
+        if manifest.backend == "sqlite":
+            if _sqlite_counts(plain) != manifest.row_counts:
+                raise StoreError(
+                    N_("Backup row counts differ from its manifest: {path}"), path=str(path)
+                )
+        elif manifest.backend == "postgresql":
+            _run([_pg_tool("pg_restore"), "--list", str(plain)])
     if manifest.revision is not None and manifest.revision not in known_revisions():
         raise StoreError(
             N_("Backup has schema {revision}, newer than this cdcare; upgrade cdcare first"),
@@ -286,7 +303,9 @@ def verify_backup(path: Path) -> Manifest:
     return manifest
 
 
-def restore_backup(engine: Engine, path: Path, *, force: bool = False) -> Manifest:
+def restore_backup(
+    engine: Engine, path: Path, *, force: bool = False, keys: MediaKeys | None = None
+) -> Manifest:
     """Replace the database's contents with backup ``path``.
 
     Refuses (``Conflict``) when the database holds data newer than the backup, unless
@@ -294,7 +313,7 @@ def restore_backup(engine: Engine, path: Path, *, force: bool = False) -> Manife
     schema is migrated to this code's head and row counts are checked.
     """
     path = Path(path)
-    manifest = verify_backup(path)
+    manifest = verify_backup(path, keys=keys)
     if manifest.backend != engine.dialect.name:
         raise StoreError(
             N_("Backup is for {backup}, but the database is {backend}"),
@@ -317,13 +336,45 @@ def restore_backup(engine: Engine, path: Path, *, force: bool = False) -> Manife
             current=_iso(current_mark),
             backup=manifest.watermark or "-",
         )
-    if manifest.backend == "sqlite":
-        _sqlite_restore(engine, path)
-    else:
-        _pg_restore(engine, path)
+    with plain_copy(path, keys) as plain:
+        if manifest.backend == "sqlite":
+            _sqlite_restore(engine, plain)
+        else:
+            _pg_restore(engine, plain)
     with engine.connect() as conn:
         restored = row_counts(conn)
     if restored != manifest.row_counts:
         raise StoreError(N_("Restore incomplete: row counts differ from the backup"))
     upgrade(engine)
+    _revoke_restored_sessions(engine)
     return manifest
+
+
+def _revoke_restored_sessions(engine: Engine) -> None:
+    """Sessions in a backup may have been revoked since: after a restore everyone logs in anew."""
+    from sqlalchemy import update
+
+    from cdcare.store.security_models import WebSession
+    from cdcare.store.types import utcnow
+
+    with engine.begin() as conn:
+        conn.execute(
+            update(WebSession).where(WebSession.revoked_at.is_(None)).values(revoked_at=utcnow())
+        )
+
+
+def rekey_backup(path: Path, keys: MediaKeys) -> bool:
+    """Re-encrypt backup ``path`` under the current key and update its manifest's SHA-256.
+
+    The backup is verified before and after; returns False when it already used that key.
+    """
+    from cdcare.store.crypto import reencrypt_file
+
+    path = Path(path)
+    manifest = verify_backup(path, keys=keys)
+    if not reencrypt_file(path, keys):
+        return False
+    manifest.sha256, manifest.encrypted = _sha256(path), True
+    _write_manifest(path, manifest)
+    verify_backup(path, keys=keys)
+    return True

@@ -22,7 +22,8 @@ FAVICON = "/favicon.ico"
 #: the browser is told never to fetch from them.
 OWN_HOST_ONLY = (
     "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; font-src 'self' data:; worker-src 'self' blob:; connect-src 'self'"
+    "img-src 'self' data:; font-src 'self' data:; worker-src 'self' blob:; connect-src 'self'; "
+    "frame-ancestors 'none'"
 )
 _STATIC = Path(__file__).parent / "static"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -12,7 +13,6 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine, select, text
-from starlette.middleware.sessions import SessionMiddleware
 
 from cdcare import __version__
 from cdcare.care.accounts import DEMO_PASSWORD
@@ -22,14 +22,17 @@ from cdcare.config import Settings
 from cdcare.errors import N_, ConfigError
 from cdcare.jobs.analysis import AnalysisQueue
 from cdcare.jobs.cluster import scheduler_from_env
+from cdcare.store.crypto import parse_keys
 from cdcare.store.db import make_engine, session_factory
 from cdcare.store.migrate import current_revision, head_revision
 from cdcare.store.models import Centre, User
 from cdcare.web import apidocs, citations
 from cdcare.web.deps import DB, optional_user
 from cdcare.web.errors import install_error_handlers
+from cdcare.web.hardening import SecurityHeadersMiddleware, UploadLimitMiddleware
 from cdcare.web.render import render
 from cdcare.web.routes import (
+    account_sessions,
     admin,
     amend,
     api,
@@ -42,13 +45,15 @@ from cdcare.web.routes import (
     portal,
     reports,
     sources,
+    totp,
     videos,
 )
 from cdcare.web.security import LoginThrottle
+from cdcare.web.sessions import ServerSessionMiddleware, lifetimes_from
 
 HERE = Path(__file__).parent
+logger = logging.getLogger(__name__)
 DEMO_SECRET = "cdcare-demo-secret-not-for-real-patients-0000"
-SESSION_MAX_AGE = 8 * 3600  # seconds: a working day, then log in again
 
 
 def _secret(settings: Settings) -> str:
@@ -64,11 +69,15 @@ def _secret(settings: Settings) -> str:
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     """Build the web app for ``settings`` (default: from the environment)."""
     settings = settings or Settings()
-    secret = _secret(settings)
+    _secret(settings)  # refuses to start without a real secret outside demo mode
     engine = engine or make_engine(settings.effective_database_url)
 
+    parse_keys(settings.media_keys)  # a malformed key stops start-up, not the first upload
     queue = AnalysisQueue(
-        engine, keep_video=settings.keep_raw_video, scheduler=scheduler_from_env()
+        engine,
+        keep_video=settings.keep_raw_video,
+        scheduler=scheduler_from_env(),
+        media_keys=settings.media_keys,
     )
 
     @asynccontextmanager
@@ -94,21 +103,23 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.settings = settings
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     citations.install(app.state.templates)
-    app.state.login_throttle = LoginThrottle()
+    app.state.login_throttle = LoginThrottle(app.state.sessions)
     secure = settings.cookie_secure if settings.cookie_secure is not None else not settings.demo
     app.add_middleware(
-        SessionMiddleware,
-        secret_key=secret,
-        session_cookie="cdcare_session",
-        max_age=SESSION_MAX_AGE,
-        same_site="lax",
-        https_only=secure,
+        ServerSessionMiddleware,
+        sessions=app.state.sessions,
+        lifetimes=lifetimes_from(settings.session_idle_minutes, settings.session_max_hours),
+        secure=secure,
     )
+    app.add_middleware(UploadLimitMiddleware, settings=settings)
+    app.add_middleware(SecurityHeadersMiddleware, hsts=not settings.demo)
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     apidocs.install(app)
     for module in (
         auth,
+        totp,
+        account_sessions,
         appointments,
         care_pages,
         patients,
@@ -131,8 +142,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             with engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
             revision = current_revision(engine)
-        except Exception as exc:  # any database failure is "unhealthy", with its reason
-            return JSONResponse({"status": "error", "database": str(exc)[:200]}, status_code=503)
+        except Exception:  # any database failure is "unhealthy"; details stay in the server
+            logger.exception("health check: database unreachable")
+            return JSONResponse({"status": "error"}, status_code=503)
         ok = revision == head_revision()
         return JSONResponse(
             {

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from cdcare.care import totp
 from cdcare.care.accounts import authenticate
 from cdcare.errors import N_
 from cdcare.i18n import translate
@@ -69,7 +71,52 @@ def login(
         db.commit()
         message = translate(N_("Wrong username or password"), lang)
         return render(request, "login.html", {"error": message, "next": next}, status_code=400)
+    if totp.enrolled(db=db, user_id=user.id):
+        start_pending(request, user, PENDING_CODE, next)
+        db.commit()  # a password rehash, if any
+        return RedirectResponse("/login/code", status_code=303)
+    if totp.required_for(user, demo=request.app.state.settings.demo):
+        start_pending(request, user, PENDING_ENROL, next)
+        db.commit()
+        return RedirectResponse("/account/totp", status_code=303)
+    db.commit()  # a password rehash, before the throttle's own transaction (SQLite: one writer)
     throttle.reset(*keys)
+    return complete_login(request, db, user, next)
+
+
+#: Second login step pending: the password was right, a TOTP code (or enrolment) is due.
+PENDING_CODE, PENDING_ENROL = "code", "enrol"
+PENDING_SECONDS = 300
+
+
+def start_pending(request: Request, user: User, kind: str, next: str) -> None:
+    """Remember a half-finished login (no ``uid`` yet: nothing is reachable)."""
+    request.session.clear()
+    request.session.update(
+        {
+            "pending_uid": user.id,
+            "pending_kind": kind,
+            "pending_at": time.time(),
+            "next": _safe_next(next) or "",
+            "csrf": new_csrf_token(),
+        }
+    )
+
+
+def pending_user(request: Request, db: DB, kind: str) -> User | None:
+    """The user of a pending login step of ``kind`` started within 5 minutes, if any."""
+    s = request.session
+    uid, started = s.get("pending_uid"), s.get("pending_at")
+    if s.get("pending_kind") != kind or not isinstance(uid, int):
+        return None
+    if not isinstance(started, int | float) or time.time() - started > PENDING_SECONDS:
+        return None
+    user = db.get(User, uid)
+    return user if user is not None and user.active else None
+
+
+def complete_login(request: Request, db: DB, user: User, next: str) -> Response:
+    """Open the user's session (a new token: no fixation) and go on."""
     request.session.clear()  # new session on login: no fixation
     request.session["uid"] = user.id
     request.session["csrf"] = new_csrf_token()

@@ -10,25 +10,30 @@ suggested, for the clinician to confirm or edit.
 
 from __future__ import annotations
 
+import errno
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
+import anyio.to_thread
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from cdcare.care.access import Action, authorize
 from cdcare.care.patients import get_patient
+from cdcare.care.storage import MSG_DISK_FULL, MSG_QUOTA, StorageFull, quota_room
 from cdcare.care.videos import create_analysis, error_text, get_analysis, list_analyses
 from cdcare.education.measurement import describe_posture
 from cdcare.errors import N_, InputError
 from cdcare.i18n import translate
 from cdcare.reports.plots import series_svg, spectrum_svg
+from cdcare.store.crypto import EncryptingWriter, MediaKeys, parse_keys
 from cdcare.store.models import Patient, User
 from cdcare.store.video_models import JobStatus, VideoAnalysis
 from cdcare.video.spectrum import angle_spectra
 from cdcare.web.deps import DB, CurrentUser, audit, verify_csrf
+from cdcare.web.hardening import TooLarge
 from cdcare.web.i18n import request_lang
 from cdcare.web.render import render
 
@@ -46,27 +51,56 @@ def _patient(db: DB, user: User, patient_id: int) -> Patient:
     return patient
 
 
-async def save_upload(upload: UploadFile, folder: Path) -> Path:
-    """Stream an upload to a new file in ``folder``; refuses empty and oversized files."""
+async def save_upload(
+    upload: UploadFile,
+    folder: Path,
+    *,
+    max_bytes: int = MAX_UPLOAD_BYTES,
+    room: int | None = None,
+    quota_mb: int = 0,
+    keys: MediaKeys | None = None,
+) -> Path:
+    """Stream an upload to a new file in ``folder``; refuses empty, oversized, over-quota files.
+
+    Writes run in a worker thread (not on the event loop); with ``keys`` the file is written
+    encrypted (:mod:`cdcare.store.crypto`). ``room``: bytes left in the centre's quota. A full
+    disk (``ENOSPC``) is a clear :class:`StorageFull`; nothing partial is left behind.
+    """
     suffix = Path(upload.filename or "").suffix.lower()
     if suffix not in SUFFIXES:
         suffix = ".bin"  # decoding decides whether it is a video
-    folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{uuid.uuid4().hex}{suffix}"
+
+    def _open() -> tuple[BinaryIO, EncryptingWriter | None]:
+        folder.mkdir(parents=True, exist_ok=True)
+        fh: BinaryIO = path.open("wb")
+        return fh, (EncryptingWriter(fh, keys) if keys is not None else None)
+
     size = 0
-    with path.open("wb") as out:
-        while chunk := await upload.read(CHUNK):
-            size += len(chunk)
-            if size > MAX_UPLOAD_BYTES:
-                out.close()
-                path.unlink(missing_ok=True)
-                raise InputError(
-                    N_("The video is larger than {mb} MB"), mb=MAX_UPLOAD_BYTES // 2**20
-                )
-            out.write(chunk)
-    if size == 0:
+    try:
+        fh, writer = await anyio.to_thread.run_sync(_open)
+        try:
+            while chunk := await upload.read(CHUNK):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise TooLarge(N_("The video is larger than {mb} MB"), mb=max_bytes // 2**20)
+                if room is not None and size > room:
+                    raise StorageFull(MSG_QUOTA, used=quota_mb - room // 2**20, quota=quota_mb)
+                await anyio.to_thread.run_sync((writer or fh).write, chunk)
+            if size == 0:
+                raise InputError(N_("The uploaded file is empty"))
+            if writer is not None:
+                await anyio.to_thread.run_sync(writer.close)
+        finally:
+            await anyio.to_thread.run_sync(fh.close)
+    except OSError as exc:
         path.unlink(missing_ok=True)
-        raise InputError(N_("The uploaded file is empty"))
+        if exc.errno == errno.ENOSPC:
+            raise StorageFull(MSG_DISK_FULL) from None
+        raise
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
     return path
 
 
@@ -110,7 +144,15 @@ async def upload_video(request: Request, patient_id: int, db: DB, user: CurrentU
         if not isinstance(upload, UploadFile):
             raise InputError(N_("Choose a video file to upload"))
         settings = request.app.state.settings
-        path = await save_upload(upload, Path(settings.data_dir) / "uploads")
+        room = quota_room(db=db, centre_id=patient.centre_id, quota_mb=settings.centre_quota_mb)
+        path = await save_upload(
+            upload,
+            Path(settings.data_dir) / "uploads",
+            max_bytes=settings.max_upload_mb * 2**20,
+            room=room,
+            quota_mb=settings.centre_quota_mb,
+            keys=parse_keys(settings.media_keys),
+        )
         source = "home" if user.role.value == "patient" else "clinic"
         row = create_analysis(
             db=db,
