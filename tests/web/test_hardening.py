@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import errno
 import re
+import threading
+from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -151,7 +153,7 @@ def test_endless_upload_refused_while_streaming(world: World, tmp_path: Path) ->
         "server": ("testserver", 80),
         "state": {},
     }
-    asyncio.run(world.app(scope, receive, send))
+    _run_in_own_thread(world.app(scope, receive, send))
     start = next(m for m in messages if m["type"] == "http.response.start")
     body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.response.body")
     assert start["status"] == 413, body
@@ -250,3 +252,23 @@ def test_job_list_forgets_finished_jobs(world: World) -> None:
     queue.futures[1000] = running
     queue._reap()  # what the runner does on each turn
     assert list(queue.futures) == [1000]
+
+
+def _run_in_own_thread(coro: Coroutine[Any, Any, None]) -> None:
+    """Run an ASGI call on a fresh event loop in its own thread.
+
+    The browser tests keep Playwright's loop running in the main thread for the whole session,
+    so ``asyncio.run`` cannot be called there."""
+    errors: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            asyncio.run(coro)
+        except BaseException as exc:  # re-raised in the test's thread
+            errors.append(exc)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if errors:
+        raise errors[0]
