@@ -13,7 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from cdcare.errors import N_, CdcareError, Unauthenticated
+from cdcare.errors import N_, CdcareError, NotFound, Unauthenticated
 from cdcare.i18n import translate
 from cdcare.web.i18n import request_lang
 
@@ -56,6 +56,11 @@ def install_error_handlers(app: FastAPI) -> None:
                 body["item"] = item
             return JSONResponse(body, status_code=exc.http_status)
         return _page(request, exc.http_status, exc.text(lang))
+
+    @app.exception_handler(OverflowError)
+    async def _id_out_of_range(request: Request, exc: OverflowError) -> Response:
+        # SQLite refuses to bind an integer beyond 64 bits: such an id names no record.
+        return await _cdcare_error(request, NotFound(N_("Page not found")))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
