@@ -1,12 +1,22 @@
-"""Head pose (yaw, roll, pitch in degrees) from face-mesh and pose landmarks.
+"""Head pose (rotation, tilt, flexion in degrees) from face-mesh and pose landmarks.
 
-Sign conventions (docs/video.md video contract), for a camera facing the patient, non-mirrored
-frames (mirrored selfie videos are flipped horizontally before measurement, so the same holds):
+Angle convention (:mod:`cdcare.video.angles`; docs/video.md, docs/video-angles.md). The full 3-D head rotation
+is estimated (a rotation matrix; kept per frame as a quaternion ``quat`` = (w, x, y, z) in the
+body frame +X patient's left, +Y up, +Z forward), and the three clinical angles are its
+projections onto body planes, what a rater judges from above, the front and the side:
 
-* ``yaw`` = rotation, + = chin toward the patient's left (the image's right);
-* ``roll`` = tilt, + = head tilted toward the patient's left shoulder (top of the head toward the
-  image's right, a clockwise turn of the face in the image);
-* ``pitch`` = flexion, + = chin down, − = head back.
+* ``yaw`` = rotation: the nose direction seen from above, about the body's vertical;
+  + = chin toward the patient's left (the image's right);
+* ``roll`` = tilt: the head's vertical axis against the body's vertical seen from the front;
+  + = head tilted toward the patient's left shoulder (crown toward the image's right);
+* ``pitch`` = flexion: the head's vertical against the body's vertical seen from the side;
+  + = chin down, − = head back.
+
+These are NOT the angles of an Euler decomposition: a yaw-first decomposition's roll reads
+about ``tilt · cos(rotation)`` on a turned head (a head turned 60° and tilted 20° would read
+10°); the projection reads 20°. The body frame is the camera's (non-mirrored frames; mirrored
+selfie videos are flipped horizontally before measurement), or the trunk's when the pipeline
+measures the trunk's own turn from the shoulders (:mod:`cdcare.video.pipeline`).
 
 Face method: the image positions (x, y pixels) of the 468 face-mesh points are fitted to a
 canonical frontal 3-D face model (``data/face_model.json``) with a scaled-orthographic camera
@@ -14,8 +24,9 @@ canonical frontal 3-D face model (``data/face_model.json``) with a scaled-orthog
 length to guess; a face 0.5–2 m from the camera is close to orthographic). MediaPipe's own depth
 output is not used: it flattens at large turns (on synthetic clips it read 34° for a 45° turn,
 against 42° for the 2-D fit). The rotation ``R`` maps model to camera axes (x right, y down,
-z away from the camera) and is decomposed as ``R = Ry(−yaw) · Rx(pitch) · Rz(roll)``. The fitted
-scale is the outer-eye-corner distance in pixels, whatever the head's rotation.
+z away from the camera); :func:`cdcare.video.angles.body_from_camera` turns it into the body
+frame. The fitted scale is the outer-eye-corner distance in pixels, whatever the head's
+rotation.
 
 Pose method (large rotations: the face mesh saturates near 50–55° and loses the face beyond
 about 65°): from the pose
@@ -43,7 +54,8 @@ are biased; the map undoes that bias. Both are unverified on people (``verified:
 
 Fusion: judged by the face's own |yaw|: the face method alone up to ``FACE_ONLY_DEG``, the pose
 method alone from ``POSE_ONLY_DEG`` (or when no face is found), a linear blend of the two yaws in
-between; roll and pitch always come from the face when it is found.
+between (the head rotation is turned about the body vertical to the fused yaw, so its tilt and
+flexion projections are unchanged); roll and pitch always come from the face when it is found.
 """
 
 from __future__ import annotations
@@ -58,6 +70,7 @@ from importlib import resources
 import numpy as np
 import numpy.typing as npt
 
+from cdcare.video import angles
 from cdcare.video.landmarks import LEFT_EAR, NOSE, RIGHT_EAR, PoseLandmarks
 
 FloatArray = npt.NDArray[np.float64]
@@ -81,7 +94,9 @@ class HeadAngles:
     """Head angles in degrees (signs: module docstring) with how they were measured.
 
     ``method`` is 'face', 'pose' or 'fused'; ``confidence`` 0–1; ``scale_px`` the outer-eye-corner
-    distance in pixels (None without a face); ``center_px`` the face centre (x, y) in pixels.
+    distance in pixels (None without a face); ``center_px`` the face centre (x, y) in pixels;
+    ``quat`` the full head rotation (w, x, y, z) in the body frame (None when only the pose
+    keypoints measured the rotation).
     """
 
     yaw: float
@@ -91,6 +106,13 @@ class HeadAngles:
     confidence: float
     scale_px: float | None = None
     center_px: tuple[float, float] | None = None
+    quat: tuple[float, float, float, float] | None = None
+
+    def camera_rotation(self) -> FloatArray | None:
+        """The face-model→camera rotation (x right, y down, z away), or None."""
+        if self.quat is None:
+            return None
+        return angles.camera_from_body(angles.from_quaternion(self.quat))
 
 
 @cache
@@ -103,7 +125,10 @@ def face_model() -> FloatArray:
 
 
 def rotation_from_euler(yaw: float, pitch: float, roll: float) -> FloatArray:
-    """Model→camera rotation for angles in degrees (signs: module docstring)."""
+    """Model→camera rotation ``Ry(−yaw)·Rx(pitch)·Rz(roll)`` of yaw-first EULER angles (degrees).
+
+    Not the clinical convention (see :func:`rotation_from_angles`); kept for comparisons.
+    """
     y, p, r = (math.radians(v) for v in (-yaw, pitch, roll))
     ry = np.array([[math.cos(y), 0, math.sin(y)], [0, 1, 0], [-math.sin(y), 0, math.cos(y)]])
     rx = np.array([[1, 0, 0], [0, math.cos(p), -math.sin(p)], [0, math.sin(p), math.cos(p)]])
@@ -112,8 +137,16 @@ def rotation_from_euler(yaw: float, pitch: float, roll: float) -> FloatArray:
     return out
 
 
+def rotation_from_angles(rotation: float, tilt: float, flexion: float) -> FloatArray:
+    """Model→camera rotation whose clinical angles (degrees, module docstring) are given."""
+    return angles.camera_from_body(angles.rotation_from_body_angles(rotation, tilt, flexion))
+
+
 def euler_from_rotation(rot: FloatArray) -> tuple[float, float, float]:
-    """(yaw, pitch, roll) in degrees from a model→camera rotation matrix."""
+    """(yaw, pitch, roll) yaw-first Euler angles (degrees) of a model→camera rotation matrix.
+
+    Not the clinical convention: the pipeline reports body-plane projections
+    (:func:`cdcare.video.angles.body_angles`)."""
     pitch = math.degrees(math.asin(max(-1.0, min(1.0, -float(rot[1, 2])))))
     yaw = -math.degrees(math.atan2(float(rot[0, 2]), float(rot[2, 2])))
     roll = math.degrees(math.atan2(float(rot[1, 0]), float(rot[1, 1])))
@@ -144,7 +177,8 @@ def face_angles(points: FloatArray) -> HeadAngles:
     """Head angles from face-mesh points ((≥468, 2 or 3) pixels; see module docstring)."""
     pts = points[:MESH_POINTS]
     rot, scale, rms = fit_weak_perspective(face_model(), pts)
-    yaw, pitch, roll = euler_from_rotation(rot)
+    head = angles.body_from_camera(rot)
+    yaw, roll, pitch = angles.body_angles(head)
     conf = max(0.0, min(1.0, 1.0 - rms / FACE_RESIDUAL_SCALE))
     center = pts[:, :2].mean(axis=0)
     return HeadAngles(
@@ -155,7 +189,25 @@ def face_angles(points: FloatArray) -> HeadAngles:
         confidence=conf,
         scale_px=scale,
         center_px=(float(center[0]), float(center[1])),
+        quat=angles.quaternion(head),
     )
+
+
+def _turned(face: HeadAngles, yaw: float) -> tuple[float, float, float, float] | None:
+    """The face's head rotation turned about the body vertical so that its rotation is yaw."""
+    if face.quat is None:
+        return None
+    head = angles.about_vertical(yaw - face.yaw) @ angles.from_quaternion(face.quat)
+    return angles.quaternion(head)
+
+
+def with_pitch(face: HeadAngles, pitch: float) -> HeadAngles:
+    """The face angles with flexion replaced by ``pitch`` and the head rotation to match."""
+    quat = face.quat
+    if quat is not None and face.roll is not None and abs(pitch) < 90:
+        head = angles.rotation_from_body_angles(face.yaw, face.roll, pitch)
+        quat = angles.quaternion(head)
+    return replace(face, pitch=pitch, quat=quat)
 
 
 @dataclass(frozen=True)
@@ -187,7 +239,7 @@ class Calibration:
         """The face angles with the pitch calibrated (yaw and roll unchanged)."""
         if face.pitch is None:
             return face
-        return replace(face, pitch=self.pitch(face.pitch))
+        return with_pitch(face, self.pitch(face.pitch))
 
     @classmethod
     def identity(cls) -> Calibration:
@@ -267,6 +319,7 @@ def fuse(
         confidence=conf,
         scale_px=face.scale_px,
         center_px=face.center_px,
+        quat=_turned(face, yaw),
     )
 
 
@@ -284,5 +337,7 @@ __all__ = [
     "fit_weak_perspective",
     "fuse",
     "pose_yaw_terms",
+    "rotation_from_angles",
     "rotation_from_euler",
+    "with_pitch",
 ]

@@ -27,6 +27,7 @@ import numpy as np
 from cdcare.clinical.video_twstrs import suggest
 from cdcare.errors import N_, NoFaceError
 from cdcare.video import headpose
+from cdcare.video.angles import ANGLE_CONVENTION
 from cdcare.video.headpose import Calibration, HeadAngles, PoseYawModel
 from cdcare.video.io import Frame, VideoInfo, VideoSource, open_video, quiet_native_stderr
 from cdcare.video.landmarks import LandmarkModels
@@ -135,9 +136,7 @@ def _measure_one(
                 height=h,
                 face_center_px=face.center_px if face else None,
                 face_scale_px=face.scale_px if face else None,
-                yaw=face.yaw if face else None,
-                pitch=face.pitch if face else None,
-                roll=face.roll if face else None,
+                head_rotation=face.camera_rotation() if face else None,
             )
     if i % probe_stride == 0:
         rec.n_faces = models.count_faces(rgb)
@@ -291,6 +290,11 @@ def summarize(
             "roll_deg": roll,
             "pitch_deg": pitch,
             "method": methods,
+            "quat_wxyz": [
+                [round(q, 5) for q in r.fused.quat] if r.fused and r.fused.quat else None
+                for r in records
+            ],
+            "angle_convention": ANGLE_CONVENTION,
             "confidence": [_r(r.fused.confidence if r.fused else None) for r in records],
             "pose_yaw_model": {"k": pose_model.k, "c": pose_model.c},
             "calibration": {"source": cal.source, "verified": cal.verified},

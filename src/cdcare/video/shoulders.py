@@ -26,7 +26,6 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from cdcare.video.headpose import rotation_from_euler
 from cdcare.video.landmarks import (
     LEFT_EAR,
     LEFT_SHOULDER,
@@ -73,11 +72,12 @@ def measure_body(
     height: int,
     face_center_px: tuple[float, float] | None,
     face_scale_px: float | None,
-    yaw: float | None,
-    pitch: float | None,
-    roll: float | None,
+    head_rotation: FloatArray | None,
 ) -> BodyMeasure:
-    """Shoulder elevation, lateral and sagittal shift for one frame (module docstring)."""
+    """Shoulder elevation, lateral and sagittal shift for one frame (module docstring).
+
+    ``head_rotation`` is the face-model→camera rotation of the fitted face (None without one).
+    """
     if not shoulders_visible(pose, width, height):
         return BodyMeasure(shoulders_visible=False)
     left, right = pose.points[LEFT_SHOULDER], pose.points[RIGHT_SHOULDER]
@@ -87,8 +87,8 @@ def measure_body(
         return BodyMeasure(shoulders_visible=False)
     elevation = float(right[1] - left[1]) / width_px
     lateral: float | None = None
-    if face_center_px is not None and face_scale_px and yaw is not None:
-        rot = rotation_from_euler(yaw, pitch or 0.0, roll or 0.0)
+    if face_center_px is not None and face_scale_px and head_rotation is not None:
+        rot = head_rotation
         pivot = np.asarray(face_center_px) + face_scale_px * (rot @ np.asarray(PIVOT_MODEL))[:2]
         mid = (left + right) / 2
         lateral = float((pivot - mid) @ (across / width_px)) / face_scale_px

@@ -9,11 +9,16 @@ Conventions (docs/video.md video contract). The camera faces the patient; unless
 selfie), the patient's left is the IMAGE RIGHT. Angles are degrees in the patient's frame, also
 for mirrored clips:
 
-* ``yaw_deg`` (rotation) + = chin turned toward the patient's left;
-* ``roll_deg`` (tilt) + = head tilted toward the patient's left shoulder;
-* ``pitch_deg`` (flexion) + = chin down, − = head back;
-* the head rotation is R = Ry(yaw) · Rx(pitch) · Rz(−roll) in the model frame
-  (+X patient's left, +Y up, +Z forward): yaw first, then pitch, then roll (intrinsic);
+* the angles are the clinical convention of :mod:`cdcare.video.angles`: projections of the head
+  rotation onto the torso's body planes (model frame +X patient's left, +Y up, +Z forward);
+* ``yaw_deg`` (rotation) + = chin turned toward the patient's left (nose direction seen from
+  above);
+* ``roll_deg`` (tilt) + = head tilted toward the patient's left shoulder (head vertical seen
+  from the front);
+* ``pitch_deg`` (flexion) + = chin down, − = head back (head vertical seen from the side);
+* the head rotation is the unique one with those projections
+  (:func:`cdcare.video.angles.rotation_from_body_angles`); the sidecar also gives it per frame
+  as a quaternion ``quat_wxyz`` (w, x, y, z) in the model frame;
 * ``lateral_shift`` + = head moved toward the patient's left, ``sagittal_shift`` + = forward,
   both as a fraction of the inter-ocular (iris-centre) distance (63 mm in the model);
 * ``shoulder_elevation`` + = patient's left shoulder higher, as a fraction of shoulder width
@@ -47,6 +52,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from cdcare.errors import N_, InputError
+from cdcare.video.angles import ANGLE_CONVENTION
 
 TremorAxis = Literal["yaw", "roll", "pitch"]
 LIMITS: Final[dict[str, tuple[float, float]]] = {
@@ -66,7 +72,7 @@ LIMITS: Final[dict[str, tuple[float, float]]] = {
     "lighting": (0.0, 1.0),
 }  # technical limits of the renderer, not clinical thresholds
 LIGHTING_HZ: Final = 0.25
-FORMAT_VERSION: Final = 1
+FORMAT_VERSION: Final = 2
 
 
 @dataclass(frozen=True)
@@ -149,6 +155,12 @@ class FrameTruth:
     sagittal_shift: float
     shoulder_elevation: float
 
+    def quaternion(self) -> tuple[float, float, float, float]:
+        """The true head rotation relative to the torso as a quaternion (w, x, y, z)."""
+        from cdcare.video.angles import quaternion, rotation_from_body_angles
+
+        return quaternion(rotation_from_body_angles(self.yaw_deg, self.roll_deg, self.pitch_deg))
+
 
 @dataclass(frozen=True)
 class GroundTruth:
@@ -170,10 +182,14 @@ class GroundTruth:
             "generator": "cdcare.video.synth",
             "format_version": FORMAT_VERSION,
             "photo": PHOTO_SOURCE,
-            "conventions": "angles deg in the patient's frame: yaw + chin to patient's left, "
-            "roll + toward left shoulder, pitch + chin down; R = Ry(yaw)Rx(pitch)Rz(-roll); "
-            "shifts in inter-ocular distances, + = patient's left / forward; tremor_deg is "
-            "zero-to-peak",
+            "angle_convention": ANGLE_CONVENTION,
+            "conventions": "angles deg, body-plane projections of the head rotation relative "
+            "to the torso (cdcare.video.angles): yaw = nose direction seen from above, + chin "
+            "to patient's left; roll = head vertical vs body vertical seen from the front, + "
+            "toward left shoulder; pitch = the same seen from the side, + chin down; "
+            "quat_wxyz = head rotation in the model frame (+X patient's left, +Y up, "
+            "+Z forward); shifts in inter-ocular distances, + = patient's left / forward; "
+            "tremor_deg is zero-to-peak",
             "spec": asdict(s),
             "camera": _camera_json(s),
             "video": {
@@ -185,7 +201,8 @@ class GroundTruth:
                 "mirrored": s.mirrored,
             },
             "frames": {
-                f.name: [getattr(fr, f.name) for fr in self.frames] for f in fields(FrameTruth)
+                **{f.name: [getattr(fr, f.name) for fr in self.frames] for f in fields(FrameTruth)},
+                "quat_wxyz": [list(fr.quaternion()) for fr in self.frames],
             },
         }
 
@@ -282,6 +299,7 @@ def write_clip(path: Path, spec: SynthSpec) -> GroundTruth:
 
 
 __all__ = [
+    "ANGLE_CONVENTION",
     "LIMITS",
     "FrameTruth",
     "GroundTruth",

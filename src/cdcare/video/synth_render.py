@@ -1,6 +1,8 @@
 """Posing, lighting and drawing one synthetic frame (used by :mod:`cdcare.video.synth`).
 
-Sign conventions are those of :mod:`cdcare.video.synth`; the model frame is that of
+Sign conventions are those of :mod:`cdcare.video.synth` (the head is posed by
+:func:`cdcare.video.angles.rotation_from_body_angles`, so its true angles are body-plane
+projections, the convention the pipeline reports); the model frame is that of
 :mod:`cdcare.video.synth_model` (mm, +X patient's left, +Y up, +Z forward).
 """
 
@@ -12,6 +14,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from cdcare.video.angles import rotation_from_body_angles
 from cdcare.video.synth import LIGHTING_HZ, FrameTruth, SynthSpec
 from cdcare.video.synth_model import (
     PIVOT_MM,
@@ -98,7 +101,9 @@ class Renderer:
         out = torso.copy()
         for b in np.unique(m.blend[m.blend > 0]):
             sel = m.blend == b
-            r = rotation(b * truth.yaw_deg, b * truth.pitch_deg, b * truth.roll_deg)
+            r = rotation_from_body_angles(
+                b * truth.yaw_deg, b * truth.roll_deg, b * truth.pitch_deg
+            )
             head = (m.verts[sel] - pivot) @ r.T + pivot + b * shift
             out[sel] = (1.0 - b) * torso[sel] + b * head
         return out
