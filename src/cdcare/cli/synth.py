@@ -38,6 +38,9 @@ def synth(
     noise: Annotated[float, typer.Option(help="Sensor + JPEG noise, 0..1.")] = 0.0,
     lighting: Annotated[float, typer.Option(help="Slow brightness change, 0..1.")] = 0.0,
     seed: Annotated[int, typer.Option(help="Random seed of the noise.")] = 0,
+    identity: Annotated[
+        str, typer.Option(help="Synthetic person: astronaut, ana, bora, chidi, dara, eun, farid.")
+    ] = "astronaut",
 ) -> None:
     """Render a synthetic head-and-shoulders video with known pose; truth in OUT.json."""
     from cdcare.video.synth import SynthSpec, write_clip
@@ -62,6 +65,7 @@ def synth(
         noise=noise,
         lighting=lighting,
         seed=seed,
+        identity=identity,
     )
     truth = write_clip(out, spec)
     print_json(

@@ -80,7 +80,8 @@ class SynthSpec:
     """What to render; validated on construction (InputError naming the bad field).
 
     Units and signs: see the module docstring. ``seconds`` and ``fps`` set the frame count and
-    timestamps; ``width``/``height`` in pixels (even); ``seed`` drives the noise.
+    timestamps; ``width``/``height`` in pixels (even); ``seed`` drives the noise;
+    ``identity`` names the person (:mod:`cdcare.video.synth_identity`).
     """
 
     yaw_deg: float = 0.0
@@ -100,8 +101,12 @@ class SynthSpec:
     noise: float = 0.0
     lighting: float = 0.0
     seed: int = 0
+    identity: str = "astronaut"
 
     def __post_init__(self) -> None:
+        from cdcare.video.synth_identity import identity
+
+        identity(self.identity)  # InputError for an unknown name
         for name, (low, high) in LIMITS.items():
             value = getattr(self, name)
             if not isinstance(value, int | float) or not math.isfinite(value):
@@ -218,9 +223,10 @@ class GroundTruth:
 
 def _camera_json(spec: SynthSpec) -> dict[str, float]:
     """Pinhole camera of the clip: focal length and principal point (pixels), distance (mm)."""
+    from cdcare.video.synth_identity import identity
     from cdcare.video.synth_raster import Camera
 
-    cam = Camera.for_frame(spec.width, spec.height)
+    cam = Camera.for_frame(spec.width, spec.height, identity(spec.identity).focal)
     return {
         "focal_px": cam.focal_px,
         "principal_x_px": (cam.width - 1) / 2,

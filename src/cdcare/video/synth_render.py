@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 
 from cdcare.video.angles import rotation_from_body_angles
 from cdcare.video.synth import LIGHTING_HZ, FrameTruth, SynthSpec
+from cdcare.video.synth_identity import identity
 from cdcare.video.synth_model import (
     PIVOT_MM,
     STERNUM_MM,
@@ -40,8 +41,8 @@ class Renderer:
 
     def __init__(self, spec: SynthSpec) -> None:
         self.spec = spec
-        self.model: SceneModel = scene_model()
-        self.camera = Camera.for_frame(spec.width, spec.height)
+        self.model: SceneModel = scene_model(spec.identity)
+        self.camera = Camera.for_frame(spec.width, spec.height, identity(spec.identity).focal)
         self.rng = np.random.default_rng(spec.seed)
         self._bank: list[NDArray[np.float32]] = []
         m = self.model
