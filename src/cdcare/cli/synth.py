@@ -40,7 +40,7 @@ def synth(
     seed: Annotated[int, typer.Option(help="Random seed of the noise.")] = 0,
     identity: Annotated[
         str, typer.Option(help="Synthetic person: astronaut, ana, bora, chidi, dara, eun, farid.")
-    ] = "astronaut",
+    ] = "ana",
 ) -> None:
     """Render a synthetic head-and-shoulders video with known pose; truth in OUT.json."""
     from cdcare.video.synth import SynthSpec, write_clip

@@ -29,28 +29,24 @@ frame. The fitted scale is the outer-eye-corner distance in pixels, whatever the
 rotation.
 
 Pose method (large rotations: the face mesh saturates near 50–55° and loses the face beyond
-about 65°): from the pose
-model's nose and ears, ``tan(yaw) = k·2·(nose_x − mid_ears_x)/ear_span + c`` measured along the
-head's roll axis: an orthographic head model with the ears at ±r and the nose tip d in front of
-them, ``k = r/d`` (``c``, a bias, is 0 unless set); the pipeline uses the calibrated k
-(:func:`calibration`; :data:`DEFAULT_EAR_NOSE_RATIO` is the geometric value). A per-clip
-calibration of k against the face mesh at 35–50° was tried and dropped: the keypoints' effective
-k grows with the turn (synthetic clips: about 0.75 at 40°, 1.3–2.5 at 60–80°), so calibrating
-where the mesh still works under-read 60–80° turns by 17–23°. The ratio ``2·offset/span`` itself
-saturates beyond about 60° (synthetic calibration clips: 1.2–1.9 for every turn from 48° to 83°,
-not monotone), so no choice of k reads 70–80° turns reliably. Pose keypoints were also tried for
-tilt and flexion where the face is lost (|yaw| ≥ 70°): the ear–eye (Frankfort) line read a
-neutral head as −13° to −29° depending on the side, with up to 30° cross-talk from tilt, and the
-eye and ear lines moved more with flexion than with tilt; not good enough, so tilt and flexion
-stay unmeasured (None) without a face.
+about 65°): from the pose model's nose and ears, the ratio ``2·(nose_x − mid_ears_x)/ear_span``
+measured along the head's roll axis. The calibration maps it to the rotation with an odd
+monotone piecewise-linear map (:class:`PoseYawModel` ``knots``) fitted on the synthetic
+identities; without knots the geometric model ``tan(yaw) = k·ratio`` (``k = r/d``, ears at ±r,
+nose d ahead of them) is used. The ratio grows with the turn up to about 75° and then
+saturates (the pose model guesses the hidden ear), so beyond the last knot the per-frame
+confidence is halved. Pose keypoints were tried for tilt and flexion where the face is lost
+(|rotation| ≥ 70°): the ear–eye line read a neutral head as −13° to −29° depending on the side,
+with up to 30° cross-talk from tilt; not good enough, so tilt and flexion stay unmeasured (None,
+``method`` 'pose' says why) without a face.
 
-Calibration (``data/calibration.json``, :class:`Calibration`): two constants are fitted on
-synthetic clips by ``benchmarks/video_calibrate.py`` on a calibration grid (its own poses, seeds,
-noise and lighting) and evaluated on the separate grid of ``benchmarks/video_accuracy.py``:
-the pose-yaw ``k`` and a monotone piecewise-linear map of face-mesh pitch to true pitch. The
-face mesh regresses head-back poses toward neutral (on synthetic clips: −30° read as −17°, while
-the model fit on the rendered geometry itself reads −30°), so the fit is right and the landmarks
-are biased; the map undoes that bias. Both are unverified on people (``verified: false``).
+Calibration (``data/calibration.json``, :class:`Calibration`): fitted by
+``benchmarks/video_calibrate.py`` (:mod:`cdcare.video.calibration_fit`) on a calibration grid
+of the procedural synthetic identities (:mod:`cdcare.video.synth_identity`, geometry no
+landmark model produced), evaluated leave-one-identity-out by ``benchmarks/video_accuracy.py``:
+an odd map of the face-fit rotation (MediaPipe's landmarks read turns 25–60 % high on those
+heads), the pose-ratio map and a monotone map of face-mesh flexion (the mesh regresses head-back
+poses toward neutral). Tilt is not calibrated. All unverified on people (``verified: false``).
 
 Fusion: judged by the face's own |yaw|: the face method alone up to ``FACE_ONLY_DEG``, the pose
 method alone from ``POSE_ONLY_DEG`` (or when no face is found), a linear blend of the two yaws in
@@ -210,6 +206,19 @@ def with_pitch(face: HeadAngles, pitch: float) -> HeadAngles:
     return replace(face, pitch=pitch, quat=quat)
 
 
+def odd_map(knots: tuple[tuple[float, float], ...], value: float, cap: float = 90.0) -> float:
+    """Odd monotone piecewise-linear map: ``sign(v)·f(|v|)`` through ``knots`` (|measured|,
+    |true|, increasing, starting at (0, 0)), the last segment's slope beyond, capped at ``cap``."""
+    if len(knots) < 2:
+        return value
+    xs = [k[0] for k in knots]
+    ys = [k[1] for k in knots]
+    a = abs(value)
+    i = min(len(xs) - 2, max(0, int(np.searchsorted(xs, a)) - 1))
+    slope = (ys[i + 1] - ys[i]) / (xs[i + 1] - xs[i])
+    return math.copysign(min(cap, ys[i] + slope * (a - xs[i])), value)
+
+
 @dataclass(frozen=True)
 class Calibration:
     """Constants fitted on synthetic calibration clips (see module docstring).
@@ -217,7 +226,12 @@ class Calibration:
     ``pitch_measured_deg``/``pitch_true_deg``: knots (degrees, increasing) of the monotone
     piecewise-linear map from face-mesh pitch to pitch (contract sign, + = chin down), extended
     beyond the end knots with the end segments' slopes; ``ear_nose_ratio``: k of
-    :class:`PoseYawModel`; ``source``/``verified``: where they come from.
+    :class:`PoseYawModel` (used when ``pose_ratio_knots`` is empty); ``face_yaw_knots``:
+    (|face-fit rotation|, |true rotation|) degrees of an odd monotone map (:func:`odd_map`);
+    ``pose_ratio_knots``: (|2·offset/span|, |true rotation| degrees) of the pose method;
+    ``spread_deg``: across-identity spread (SD of the per-identity mean error, degrees, keys
+    rotation/tilt/flexion) of the leave-one-identity-out benchmark, which widens every posture
+    interval; ``source``/``verified``: where they come from.
     """
 
     pitch_measured_deg: tuple[float, ...]
@@ -225,6 +239,9 @@ class Calibration:
     ear_nose_ratio: float
     source: str = "U"
     verified: bool = False
+    face_yaw_knots: tuple[tuple[float, float], ...] = ()
+    pose_ratio_knots: tuple[tuple[float, float], ...] = ()
+    spread_deg: tuple[tuple[str, float], ...] = ()
 
     def pitch(self, measured: float) -> float:
         """Calibrated pitch (degrees, + = chin down) for a face-mesh pitch (degrees)."""
@@ -235,16 +252,36 @@ class Calibration:
         slope = (ys[i + 1] - ys[i]) / (xs[i + 1] - xs[i])
         return ys[i] + slope * (measured - xs[i])
 
+    def spread(self, key: str) -> float:
+        """Across-identity spread (degrees) for 'rotation', 'tilt' or 'flexion' (0 if unknown)."""
+        return dict(self.spread_deg).get(key, 0.0)
+
+    def pose_model(self) -> PoseYawModel:
+        """The pose-yaw model of this calibration."""
+        return PoseYawModel(k=self.ear_nose_ratio, knots=self.pose_ratio_knots)
+
     def correct(self, face: HeadAngles) -> HeadAngles:
-        """The face angles with the pitch calibrated (yaw and roll unchanged)."""
+        """The face angles with rotation and flexion calibrated (tilt unchanged), the head
+        rotation rebuilt from them."""
+        yaw = odd_map(self.face_yaw_knots, face.yaw)
         if face.pitch is None:
-            return face
-        return with_pitch(face, self.pitch(face.pitch))
+            return replace(face, yaw=yaw, quat=_turned(face, yaw))
+        return with_pitch(replace(face, yaw=yaw, quat=_turned(face, yaw)), self.pitch(face.pitch))
 
     @classmethod
     def identity(cls) -> Calibration:
-        """No pitch correction and the geometric k (what the calibration script measures with)."""
+        """No correction and the geometric k (what the calibration script measures with)."""
         return cls((), (), DEFAULT_EAR_NOSE_RATIO, source="geometry", verified=False)
+
+
+def _knots(doc: dict[str, object], key: str) -> tuple[tuple[float, float], ...]:
+    entry = doc.get(key)
+    if not isinstance(entry, dict):
+        return ()
+    knots = tuple((float(a), float(b)) for a, b in entry["knots"])
+    if any(b[0] <= a[0] or b[1] < a[1] for a, b in itertools.pairwise(knots)):
+        raise ValueError(f"calibration.json: {key} knots must increase")
+    return knots
 
 
 @cache
@@ -259,15 +296,35 @@ def calibration() -> Calibration:
         b < a for a, b in itertools.pairwise(ys)
     ):
         raise ValueError("calibration.json: pitch knots must increase")
+    spread = doc.get("spread_deg", {})
     return Calibration(
-        xs, ys, float(doc["pose_yaw"]["k"]), source=str(doc["source"]), verified=doc["verified"]
+        xs,
+        ys,
+        float(doc["pose_yaw"]["k"]),
+        source=str(doc["source"]),
+        verified=doc["verified"],
+        face_yaw_knots=_knots(doc, "face_yaw"),
+        pose_ratio_knots=_knots(doc, "pose_ratio"),
+        spread_deg=tuple((str(k), float(v)) for k, v in spread.items() if k != "meaning"),
     )
+
+
+def image_ear_axis_deg(face: HeadAngles | None) -> float:
+    """Image angle (degrees, clockwise = + since image y points down) of the head's left-right
+    axis as the fitted face shows it, 0 without a face. On a head both turned and tilted this
+    differs from the tilt (a body-plane projection), and it is the axis along which the ears
+    and the nose are compared."""
+    rot = face.camera_rotation() if face is not None else None
+    if rot is None:
+        return 0.0
+    return math.degrees(math.atan2(float(rot[1, 0]), float(rot[0, 0])))
 
 
 def pose_yaw_terms(pose: PoseLandmarks, roll_deg: float) -> tuple[float, float, float]:
     """(nose offset, ear span, confidence) along the head's left-right axis, pixels.
 
-    The axis is the image x axis turned by ``roll_deg`` (the head's tilt); the offset is + toward
+    The axis is the image x axis turned by ``roll_deg`` (:func:`image_ear_axis_deg`); the offset
+    is + toward
     the patient's left. Confidence is the lowest visibility of nose and ears.
     """
     a = math.radians(roll_deg)
@@ -283,14 +340,30 @@ def pose_yaw_terms(pose: PoseLandmarks, roll_deg: float) -> tuple[float, float, 
 @dataclass(frozen=True)
 class PoseYawModel:
     """``tan(yaw) = k·(2·offset/span) + c``: k = ear half-span / nose depth (dimensionless),
-    c = the person's bias (nose off the ear midline at a frontal pose)."""
+    c = the person's bias (nose off the ear midline at a frontal pose). With ``knots``
+    (|2·offset/span|, |yaw| degrees) the yaw is instead the calibrated odd monotone map of the
+    ratio (:func:`odd_map`); beyond the last knot the ratio no longer grows reliably with the
+    turn (the far ear is guessed), so the yaw stays at the last knot's (no extrapolation) and
+    :meth:`confidence` halves there."""
 
     k: float = DEFAULT_EAR_NOSE_RATIO
     c: float = 0.0
+    knots: tuple[tuple[float, float], ...] = ()
 
     def yaw(self, offset: float, span: float) -> float:
         """Yaw in degrees from nose offset and ear span (pixels; see module docstring)."""
+        if len(self.knots) >= 2:
+            if span <= 1e-6:  # ears crossed or on top of each other: profile
+                return math.copysign(self.knots[-1][1], offset) if offset else 0.0
+            ratio, last = 2.0 * offset / span, self.knots[-1][0]
+            return odd_map(self.knots, max(-last, min(last, ratio)))
         return math.degrees(math.atan2(self.k * 2.0 * offset + self.c * span, span))
+
+    def confidence(self, offset: float, span: float, visibility: float) -> float:
+        """Per-frame confidence 0–1: keypoint visibility, halved beyond the calibrated range."""
+        if len(self.knots) >= 2 and (span <= 1e-6 or abs(2.0 * offset / span) > self.knots[-1][0]):
+            return 0.5 * visibility
+        return visibility
 
 
 def fuse(
@@ -336,6 +409,8 @@ __all__ = [
     "face_model",
     "fit_weak_perspective",
     "fuse",
+    "image_ear_axis_deg",
+    "odd_map",
     "pose_yaw_terms",
     "rotation_from_angles",
     "rotation_from_euler",

@@ -81,7 +81,9 @@ class SynthSpec:
 
     Units and signs: see the module docstring. ``seconds`` and ``fps`` set the frame count and
     timestamps; ``width``/``height`` in pixels (even); ``seed`` drives the noise;
-    ``identity`` names the person (:mod:`cdcare.video.synth_identity`).
+    ``identity`` names the person (:mod:`cdcare.video.synth_identity`; default ``ana``, a
+    procedural head: the astronaut's face depth is MediaPipe's own, so the calibration, fitted
+    on geometry MediaPipe did not make, reads it low).
     """
 
     yaw_deg: float = 0.0
@@ -101,7 +103,7 @@ class SynthSpec:
     noise: float = 0.0
     lighting: float = 0.0
     seed: int = 0
-    identity: str = "astronaut"
+    identity: str = "ana"
 
     def __post_init__(self) -> None:
         from cdcare.video.synth_identity import identity

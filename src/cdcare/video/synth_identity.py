@@ -89,7 +89,7 @@ IDENTITIES: Final[dict[str, Identity]] = {
         ),
     )
 }  # fmt: skip
-DEFAULT_IDENTITY: Final = "astronaut"
+DEFAULT_IDENTITY: Final = "ana"
 
 
 def identity(name: str) -> Identity:
