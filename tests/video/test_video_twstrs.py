@@ -87,6 +87,7 @@ def test_unvalidated_shoulder_elevation_is_suggested_but_not_prefilled() -> None
     assert out["shoulder_elevation"] == 3  # still shown as a suggestion
     assert out["basis"]["shoulder_elevation"]["prefill"] is False  # type: ignore[index]
     assert "shoulder_elevation" not in prefilled_items() and "rotation" in prefilled_items()
+    assert {"lateral_shift", "sagittal_shift"}.isdisjoint(prefilled_items())  # not validated
     row = SimpleNamespace(result={"twstrs": out})
     filled = twstrs_prefill(row)  # type: ignore[arg-type]
     assert filled["rotation"] == 2 and "shoulder_elevation" not in filled

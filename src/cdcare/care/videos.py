@@ -97,7 +97,8 @@ def twstrs_prefill(row: VideoAnalysis) -> dict[str, int]:
     The video's ``anterocollis_retrocollis`` goes to ``anterocollis`` when the median flexion
     is positive (chin down) and to ``retrocollis`` when negative; the other item stays 0.
     Items whose measure is not validated (``prefill`` False in
-    :data:`cdcare.clinical.video_twstrs.BANDS`, today shoulder elevation) are left out.
+    :data:`cdcare.clinical.video_twstrs.BANDS`: today the shifts and shoulder elevation) are
+    left out.
     """
     from cdcare.clinical.video_twstrs import prefilled_items
 

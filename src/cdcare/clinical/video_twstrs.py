@@ -101,6 +101,10 @@ BANDS: tuple[ItemBands, ...] = (
         verified=False,
         note="Source [S1]: absent/present. Present from 0.55 inter-ocular distances "
         "(about 3.5 cm).",
+        prefill=False,
+        prefill_note="Not validated: on the procedural synthetic heads a true shift of 1.0 "
+        "inter-ocular distance read 0.37-0.43 and -0.5 read -0.2 (the pose model's shoulders "
+        "follow the head), so the value is shown but not pre-filled.",
     ),
     ItemBands(
         "sagittal_shift",
@@ -114,6 +118,10 @@ BANDS: tuple[ItemBands, ...] = (
         "from a frontal camera has a large person- and camera-specific offset, so this item is "
         "only suggested against a neutral reference.",
         needs_reference=True,
+        prefill=False,
+        prefill_note="Not validated: a neutral synthetic head reads about 3 inter-ocular "
+        "distances absolute (depth from one frontal camera), and shifts were not benchmarked "
+        "against a reference; shown but not pre-filled.",
     ),
     ItemBands(
         "shoulder_elevation",
