@@ -69,4 +69,5 @@ def test_rotation_at_80_degrees_is_measured_without_a_face(yaw: float) -> None:
     assert set(s["method"]) == {"pose"}  # no face mesh on any frame
     assert out["posture"]["rotation_deg"] == pytest.approx(yaw, abs=10.0)
     assert out["posture"]["tilt_deg"] is None  # not measured without a face, and said so
+    assert set(s["missing_reason"]) == {"no_face_mesh"}
     assert all(0 < c <= 1 for c in s["confidence"])

@@ -161,6 +161,23 @@ def _fuse_all(records: Sequence[FrameRecord], cal: Calibration) -> PoseYawModel:
     return model
 
 
+MISSING_REASONS = {
+    "no_head": "neither the face mesh nor the pose keypoints found the head",
+    "no_face_mesh": "the face mesh lost the face (turned too far): rotation from the pose "
+    "keypoints only; tilt and flexion need the face",
+}
+"""Codes of ``series.missing_reason`` (per frame; None when every angle was measured)."""
+
+
+def _missing_reason(r: FrameRecord) -> str | None:
+    """Why a frame lacks an angle (a :data:`MISSING_REASONS` code), or None."""
+    if r.fused is None:
+        return "no_head"
+    if r.fused.roll is None or r.fused.pitch is None:
+        return "no_face_mesh"
+    return None
+
+
 def _median(values: Sequence[float | None]) -> float | None:
     vals = [v for v in values if v is not None]
     return float(statistics.median(vals)) if vals else None
@@ -378,6 +395,7 @@ def summarize(
                 for r in records
             ],
             "angle_convention": ANGLE_CONVENTION,
+            "missing_reason": [_missing_reason(r) for r in records],
             "confidence": [_r(r.fused.confidence if r.fused else None) for r in records],
             "pose_yaw_model": {"k": pose_model.k, "c": pose_model.c},
             "calibration": {"source": cal.source, "verified": cal.verified},
