@@ -83,6 +83,19 @@ def grid(full: bool, identities: list[str] | None = None) -> list[dict[str, Any]
                     "identity": name,
                 }
             )
+    for j, name in enumerate(names[:2]):
+        for i, shape in enumerate(("jerky", "modulated")):
+            cases.append(
+                {
+                    "kind": "tremor",
+                    "tremor_hz": (3.4, 5.7)[(i + j) % 2],
+                    "tremor_deg": 2.0,
+                    "tremor_shape": shape,
+                    "tremor_axis": axes[(i + j + 1) % 3],
+                    "seconds": 4.0,
+                    "identity": name,
+                }
+            )
     for c in cases:
         c.update(noise=0.1)
     return cases
@@ -244,7 +257,8 @@ def tremor_report(results: list[dict[str, Any]], cals: dict[str, Any]) -> None:
         c = r["case"]
         if t.get("present"):
             errs.append(abs(t["frequency_hz"] - c["tremor_hz"]))
-        print(f"  {c['identity']:<9} {c['tremor_hz']:.1f} Hz {c['tremor_axis']:<5} → "
+        print(f"  {c['identity']:<9} {c.get('tremor_shape', 'sine'):<9} {c['tremor_hz']:.1f} Hz "
+              f"{c['tremor_axis']:<5} → "
               + (f"{t['frequency_hz']:.2f} Hz axis {t['axis']}" if t.get("present")
                  else "not detected"))  # fmt: skip
     if errs:
@@ -263,6 +277,7 @@ def main() -> None:
     ap.add_argument("--full", action="store_true", help="the full grid (slower)")
     ap.add_argument("--identity", action="append", help="only this identity (repeatable)")
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--tremor-only", action="store_true", help="only the tremor and still clips")
     ap.add_argument("--save", type=Path, help="save the measured clips (pickle) for --load")
     ap.add_argument("--load", type=Path, help="re-report saved clips (no rendering)")
     ap.add_argument("--write-spread", action="store_true", help="store the spread in "
@@ -276,6 +291,8 @@ def main() -> None:
         results = pickle.loads(args.load.read_bytes())
     else:
         cases = grid(args.full, args.identity)
+        if args.tremor_only:
+            cases = [c for c in cases if c["kind"] in ("tremor", "still")]
         results = [r for _, r in run_local(measure_synthetic, cases, jobs=args.jobs)]
     if args.save:
         args.save.write_bytes(pickle.dumps(results))
@@ -287,6 +304,9 @@ def main() -> None:
         label = "LOIO"
     frames = sum(len(r["truth"]) for r in results)
     print(f"{len(results)} clips, {frames} frames, {time.perf_counter() - start:.0f} s")
+    if args.tremor_only:
+        tremor_report(results, defaultdict(_shipped))
+        return
     rows = identity_rows(results, cals)
     print_table(rows, label)
     spread = spread_report(rows)

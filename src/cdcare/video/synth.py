@@ -23,7 +23,11 @@ for mirrored clips:
   both as a fraction of the inter-ocular (iris-centre) distance (63 mm in the model);
 * ``shoulder_elevation`` + = patient's left shoulder higher, as a fraction of shoulder width
   (the torso is turned in the image plane by asin(elevation));
-* tremor: ``tremor_deg · sin(2π · tremor_hz · t)`` added to the ``tremor_axis`` angle, i.e.
+* tremor (``tremor_shape`` "sine"): ``tremor_deg · sin(2π · tremor_hz · t)`` added to the
+  ``tremor_axis`` angle; "jerky": the phase wanders (±10 % of the frequency, a seeded random
+  walk) and the wave has 2nd and 3rd harmonics (0.5, 0.33) scaled back to peak ``tremor_deg``,
+  like an irregular dystonic tremor; "modulated": the sine's amplitude is multiplied by
+  ``0.6 + 0.4 · sin(2π · 0.3 Hz · t)`` (waxing and waning); i.e.
   ``tremor_deg`` is the zero-to-peak amplitude (degrees) and t the frame timestamp (s);
 * ``lighting``: the whole frame's brightness is multiplied by
   ``1 + 0.3 · lighting · sin(2π · 0.25 Hz · t)`` (a slow change, outside the tremor band);
@@ -55,6 +59,7 @@ from cdcare.errors import N_, InputError
 from cdcare.video.angles import ANGLE_CONVENTION
 
 TremorAxis = Literal["yaw", "roll", "pitch"]
+TremorShape = Literal["sine", "jerky", "modulated"]
 LIMITS: Final[dict[str, tuple[float, float]]] = {
     "yaw_deg": (-85.0, 85.0),
     "roll_deg": (-60.0, 60.0),
@@ -95,6 +100,7 @@ class SynthSpec:
     tremor_hz: float = 0.0
     tremor_deg: float = 0.0
     tremor_axis: TremorAxis = "yaw"
+    tremor_shape: TremorShape = "sine"
     seconds: float = 3.0
     fps: float = 30.0
     width: int = 640
@@ -119,6 +125,9 @@ class SynthSpec:
                     N_("{name} must be between {low} and {high} (got {value})"),
                     name=name, low=low, high=high, value=value,
                 )  # fmt: skip
+        if self.tremor_shape not in get_args(TremorShape):
+            raise InputError(N_("tremor_shape must be sine, jerky or modulated (got {value})"),
+                             value=self.tremor_shape)  # fmt: skip
         if self.tremor_axis not in get_args(TremorAxis):
             raise InputError(N_("tremor_axis must be yaw, roll or pitch (got {value})"),
                              value=self.tremor_axis)  # fmt: skip
@@ -249,12 +258,33 @@ def load_truth(path: Path) -> GroundTruth:
                          path=str(path), reason=str(exc)) from None  # fmt: skip
 
 
+JERKY_HARMONICS: Final = (1.0, 0.5, 0.33)
+
+
+def tremor_wave(spec: SynthSpec) -> NDArray[np.float64]:
+    """The unit tremor wave per frame (peak 1; ``tremor_shape``, module docstring)."""
+    t = np.arange(spec.n_frames) / spec.fps
+    if spec.tremor_shape == "jerky":
+        rng = np.random.default_rng(spec.seed + 7)
+        jitter = np.cumsum(rng.normal(0.0, 0.02, len(t)))
+        jitter = 0.1 * np.tanh(jitter)  # frequency within ±10 %
+        phase = 2 * np.pi * spec.tremor_hz * np.cumsum(1 + jitter) / spec.fps
+        wave = sum(a * np.sin((k + 1) * phase) for k, a in enumerate(JERKY_HARMONICS))
+        peak = float(np.max(np.abs(wave))) if len(t) > 1 else 1.0
+        return np.asarray(wave / (peak or 1.0), np.float64)
+    wave = np.sin(2 * np.pi * spec.tremor_hz * t)
+    if spec.tremor_shape == "modulated":
+        wave = wave * (0.6 + 0.4 * np.sin(2 * np.pi * 0.3 * t))
+    return np.asarray(wave, np.float64)
+
+
 def frame_truths(spec: SynthSpec) -> tuple[FrameTruth, ...]:
     """The true pose of every frame (timestamps i/fps s; tremor added to its axis)."""
     out = []
+    waves = tremor_wave(spec)
     for i in range(spec.n_frames):
         t = i / spec.fps
-        wobble = spec.tremor_deg * math.sin(2 * math.pi * spec.tremor_hz * t)
+        wobble = spec.tremor_deg * waves[i]
         angles = {"yaw": spec.yaw_deg, "roll": spec.roll_deg, "pitch": spec.pitch_deg}
         angles[spec.tremor_axis] += wobble
         out.append(
@@ -315,5 +345,6 @@ __all__ = [
     "frame_truths",
     "load_truth",
     "render_frames",
+    "tremor_wave",
     "write_clip",
 ]
