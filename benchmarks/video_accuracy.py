@@ -20,7 +20,8 @@ Angles follow the clinical convention of :mod:`cdcare.video.angles` (body-plane 
 the synthetic truth is defined the same way.
 
     .venv/bin/python benchmarks/video_accuracy.py                    # all identities (~6 min)
-    .venv/bin/python benchmarks/video_accuracy.py --identity dara    # one identity
+    .venv/bin/python benchmarks/video_accuracy.py --identity dara    # one identity, with the
+                                                 # shipped maps (fitted on all procedural heads)
     .venv/bin/python benchmarks/video_accuracy.py --write-spread     # store the spread
 """
 
@@ -309,7 +310,7 @@ def main() -> None:
         return
     rows = identity_rows(results, cals)
     print_table(rows, label)
-    spread = spread_report(rows)
+    spread = spread_report(rows) if not args.identity else {}
     if not args.identity:
         constants_report(cals)
     print_table(identity_rows(results, defaultdict(Calibration.identity)), "raw (uncalibrated)")
