@@ -1,311 +1,337 @@
-"""Accuracy of the video pipeline on synthetic clips with known truth (prints figures only).
+"""Accuracy of the video pipeline on synthetic clips of every identity (prints figures only).
 
-Grid: single-axis poses (yaw −80..80°, roll −40..40°, pitch −30..30°), combined poses, and
-tremor clips (2–10 Hz, 0.5–5° zero-to-peak, yaw/pitch/roll). Every clip is rendered by
-``cdcare.video.synth`` in memory and measured by ``cdcare.video.pipeline.analyze``.
+Every clip is rendered by ``cdcare synth`` (:mod:`cdcare.video.synth`, identities of
+:mod:`cdcare.video.synth_identity`) in memory and its raw landmarks measured once; the
+calibration is then applied afterwards, so the same clips serve every calibration:
 
-Reported: per-frame MAE of each angle (frames where the pipeline gave a value; coverage = share
-of frames with a value), yaw MAE in bands of |true yaw|, both absolute and relative to a neutral
-reference clip (the person's own neutral posture subtracted, as ``--reference`` does); tremor
-detection, frequency and amplitude error; TWSTRS item exact agreement (angle items; the shift and
-shoulder items, whose truth is 0 here, separately).
+* ``LOIO``: leave one identity out: for each identity, the calibration maps
+  (:mod:`cdcare.video.calibration_fit`) are fitted on the OTHER procedural identities' clips of
+  this grid and the identity is reported with them (the astronaut, whose face depth is
+  MediaPipe's own, is never used to fit);
+* ``raw``: no calibration (``Calibration.identity()``), for comparison.
 
-Calibration and evaluation are separate: the constants of ``cdcare/video/data/
-calibration.json`` (pose-yaw k, face-pitch map) are fitted by ``benchmarks/video_calibrate.py``
-on its own grid (other angles, jittered poses, seeds 101+, noise 0.25, lighting flicker 0.4);
-this grid (seed 0, noise 0.1, no flicker) is held out. ``--uncalibrated`` measures with
-``Calibration.identity()`` (no pitch map, geometric k = 0.7) for comparison.
+Per identity and pooled over the procedural identities: per-frame rotation MAE by band of the
+true |rotation| (≤45°, 45–70°, 70–90°) with coverage, tilt and flexion MAE for |rotation| ≤ 60°
+(all clips, and the combined rotation+tilt poses alone), TWSTRS exact agreement per angle item,
+the across-identity spread (SD of the per-identity mean signed error) and of the LOIO constants;
+tremor frequency error on non-integer frequencies and the false-positive rate on still clips.
 
-    .venv/bin/python benchmarks/video_accuracy.py            # reduced grid (about 2 min)
-    .venv/bin/python benchmarks/video_accuracy.py --full     # full grid
+Angles follow the clinical convention of :mod:`cdcare.video.angles` (body-plane projections);
+the synthetic truth is defined the same way.
+
+    .venv/bin/python benchmarks/video_accuracy.py                    # all identities (~6 min)
+    .venv/bin/python benchmarks/video_accuracy.py --identity dara    # one identity, with the
+                                                 # shipped maps (fitted on all procedural heads)
+    .venv/bin/python benchmarks/video_accuracy.py --write-spread     # store the spread
 """
 
 from __future__ import annotations
 
 import argparse
-import itertools
-import random
+import json
+import pickle
+import re
 import statistics
 import time
+from collections import defaultdict
+from pathlib import Path
 from typing import Any
-
-import numpy as np
 
 from cdcare.clinical.video_twstrs import suggest
 from cdcare.jobs.local import run_local
 
 ANGLE_ITEMS = ("rotation", "laterocollis", "anterocollis_retrocollis")
-BODY_ITEMS = ("lateral_shift", "sagittal_shift", "shoulder_elevation")
-SIZE = {"width": 640, "height": 480, "fps": 30.0}
+BANDS = (("rot<=45", 0.0, 45.0), ("45-70", 45.0, 70.0), ("70-90", 70.0, 90.0))
+COMBINED = (
+    (60.0, -20.0, 0.0), (-60.0, 20.0, 0.0), (35.0, 25.0, 0.0), (-40.0, -15.0, 0.0),
+    (50.0, 15.0, -10.0), (-25.0, -20.0, 15.0), (20.0, 10.0, 20.0),
+)  # fmt: skip
+DATA = Path(__file__).resolve().parents[1] / "src/cdcare/video/data/calibration.json"
 
 
-def grid(full: bool) -> list[dict[str, Any]]:
-    """The clip specs (keyword arguments of SynthSpec) plus a 'kind' tag."""
-    step = 5 if full else 15
-    yaws = sorted(set(range(-80, 81, step)) | {-80, -45, 45, 80})
-    rolls = range(-40, 41, 5 if full else 10)
-    pitches = range(-30, 31, 5 if full else 10)
+def grid(full: bool, identities: list[str] | None = None) -> list[dict[str, Any]]:
+    """Clip specs (SynthSpec keywords plus 'kind'): per identity single-axis, combined and
+    still clips; tremor clips on the first two identities (or the one asked for)."""
+    from cdcare.video.synth_identity import IDENTITIES
+
+    names = identities or list(IDENTITIES)
+    mags = range(0, 86, 5) if full else (15, 30, 45, 55, 65, 75, 85)
+    yaws = sorted({0.0} | {float(s * m) for m in mags for s in (-1, 1)})
+    rolls = (-40, -30, -20, -10, 10, 20, 30, 40) if full else (-30, -15, 15, 30)
+    pitches = (-30, -20, -10, 10, 20, 30) if full else (-30, -15, 15, 30)
     cases: list[dict[str, Any]] = []
-    cases += [{"kind": "yaw", "yaw_deg": float(y)} for y in yaws]
-    cases += [{"kind": "roll", "roll_deg": float(r)} for r in rolls if r]
-    cases += [{"kind": "pitch", "pitch_deg": float(p)} for p in pitches if p]
-    rng = random.Random(7)
-    for _ in range(30 if full else 8):
-        cases.append(
-            {
-                "kind": "combined",
-                "yaw_deg": float(rng.randint(-60, 60)),
-                "roll_deg": float(rng.randint(-30, 30)),
-                "pitch_deg": float(rng.randint(-25, 25)),
-            }
-        )
+    for name in names:
+        cases += [{"kind": "yaw", "yaw_deg": y, "identity": name} for y in yaws]
+        cases += [{"kind": "roll", "roll_deg": float(r), "identity": name} for r in rolls]
+        cases += [{"kind": "pitch", "pitch_deg": float(p), "identity": name} for p in pitches]
+        cases += [
+            {"kind": "combined", "yaw_deg": y, "roll_deg": r, "pitch_deg": p, "identity": name}
+            for y, r, p in COMBINED
+        ]
+        for c in cases:
+            c.setdefault("seconds", 0.5)
+        cases.append({"kind": "still", "seconds": 3.0, "identity": name})
+    axes = ("yaw", "roll", "pitch")
+    for j, name in enumerate(names[:2]):
+        for i, f in enumerate((2.7, 4.6, 7.3) if not full else (1.3, 2.7, 4.6, 5.5, 7.3, 9.1)):
+            cases.append(
+                {
+                    "kind": "tremor",
+                    "tremor_hz": f,
+                    "tremor_deg": 2.0,
+                    "tremor_axis": axes[(i + j) % 3],
+                    "seconds": 4.0,
+                    "identity": name,
+                }
+            )
+    for j, name in enumerate(names[:2]):
+        for i, shape in enumerate(("jerky", "modulated")):
+            cases.append(
+                {
+                    "kind": "tremor",
+                    "tremor_hz": (3.4, 5.7)[(i + j) % 2],
+                    "tremor_deg": 2.0,
+                    "tremor_shape": shape,
+                    "tremor_axis": axes[(i + j + 1) % 3],
+                    "seconds": 4.0,
+                    "identity": name,
+                }
+            )
     for c in cases:
-        c.update(seconds=1.0, noise=0.1)
-    freqs = range(2, 11) if full else (2, 5, 8)
-    amps = (0.5, 1.0, 2.0, 5.0) if full else (0.5, 1.0, 3.0)
-    axes = itertools.cycle(("pitch", "yaw", "roll"))
-    for f, a in itertools.product(freqs, amps):
-        cases.append(
-            {
-                "kind": "tremor",
-                "tremor_hz": float(f),
-                "tremor_deg": a,
-                "tremor_axis": next(axes),
-                "seconds": 4.0,
-                "noise": 0.1,
-            }
-        )
+        c.update(noise=0.1)
     return cases
 
 
-def measure(case: dict[str, Any]) -> dict[str, Any]:
-    """Worker: render one clip, analyse it, return truth and measurements per frame."""
+def _loio(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """Calibration per identity, fitted on the other procedural identities' static clips."""
+    from cdcare.video.calibration_fit import fit
+    from cdcare.video.synth_identity import IDENTITIES
+
+    static = [r for r in results if r["case"]["kind"] in ("yaw", "roll", "pitch", "combined")]
+    procedural = {n for n, i in IDENTITIES.items() if i.procedural}
+    out = {}
+    for name in {r["case"]["identity"] for r in results}:
+        train = [r["summary"] for r in static if r["case"]["identity"] in procedural - {name}]
+        out[name] = fit(train)
+    return out
+
+
+def _evaluate(r: dict[str, Any], cal: Any) -> dict[str, Any] | None:
     from cdcare.errors import CdcareError
-    from cdcare.video.headpose import Calibration
-    from cdcare.video.io import MemoryVideo
-    from cdcare.video.pipeline import measure_frames, summarize
-    from cdcare.video.synth import SynthSpec, render_frames
+    from cdcare.video.pipeline import summarize
 
-    kw = {k: v for k, v in case.items() if k not in ("kind", "uncalibrated")}
-    spec = SynthSpec(**SIZE, **kw)
-    frames, truth = [], []
-    for _, frame, t in render_frames(spec):
-        frames.append(frame)
-        truth.append((t.yaw_deg, t.roll_deg, t.pitch_deg))
-    cal = Calibration.identity() if case.get("uncalibrated") else None
     try:
-        video = MemoryVideo(frames, fps=spec.fps)
-        r = summarize(measure_frames(video), video.info, calibration=cal)
-    except CdcareError as err:
-        return {"case": case, "error": err.text("en"), "truth": truth}
-    s = r["series"]
-    return {
-        "case": case,
-        "truth": truth,
-        "yaw": s["yaw_deg"],
-        "roll": s["roll_deg"],
-        "pitch": s["pitch_deg"],
-        "method": s["method"],
-        "posture": r["posture"],
-        "tremor": r["tremor"],
-    }
+        return summarize(r["records"], r["info"], calibration=cal)
+    except CdcareError:
+        return None
 
 
-def _mae(pairs: list[tuple[float, float]]) -> str:
-    if not pairs:
-        return "   –  "
-    return f"{statistics.fmean(abs(a - b) for a, b in pairs):6.2f}"
+def _mae(v: list[float]) -> str:
+    return f"{statistics.fmean(abs(x) for x in v):5.2f}" if v else "   – "
 
 
-def angle_report(results: list[dict[str, Any]], ref: dict[str, float], label: str) -> None:
-    """Per-frame MAE per axis and yaw bands, with offsets ``ref`` subtracted."""
-    pose_results = [r for r in results if r["case"]["kind"] != "tremor"]
-    errs: dict[str, list[tuple[float, float]]] = {"yaw": [], "roll": [], "pitch": []}
-    bands: dict[str, list[tuple[float, float]]] = {
-        "|yaw|<=30": [], "30<|yaw|<=45": [], "45<|yaw|<=60": [], "60<|yaw|<=80": []
-    }  # fmt: skip
-    within45: dict[str, list[tuple[float, float]]] = {"yaw": [], "pitch": [], "roll": []}
-    beyond45: list[tuple[float, float]] = []
-    rp_bands: dict[str, dict[str, list[tuple[float, float]]]] = {
-        k: {b: [] for b in bands} for k in ("roll", "pitch")
-    }
-    counts = {"yaw": [0, 0], "roll": [0, 0], "pitch": [0, 0]}
-    for r in pose_results:
-        if "error" in r:
-            for k in counts:
-                counts[k][1] += len(r["truth"])
-            continue
-        for i, (ty, tr, tp) in enumerate(r["truth"]):
-            for k, tv in (("yaw", ty), ("roll", tr), ("pitch", tp)):
-                counts[k][1] += 1
-                mv = r[k][i]
-                if mv is None:
-                    continue
-                counts[k][0] += 1
-                pair = (mv - ref[k], tv)
-                errs[k].append(pair)
-                if k == "yaw":
-                    a = abs(tv)
-                    bands[_band(a)].append(pair)
-                    if 45 < a <= 80:
-                        beyond45.append(pair)
-                if k in within45 and abs(ty) <= 45:
-                    within45[k].append(pair)
-                if k in rp_bands:
-                    rp_bands[k][_band(abs(ty))].append(pair)
-    print(f"\n[{label}] per-frame MAE (deg) and coverage")
-    for k in ("yaw", "roll", "pitch"):
-        got, tot = counts[k]
-        print(f"  {k:<6} MAE {_mae(errs[k])}   coverage {got}/{tot} = {got / max(tot, 1):.0%}")
-    print(f"  yaw   MAE within ±45° (target ≤3): {_mae(within45['yaw'])}")
-    print(f"  yaw   MAE 45° < |yaw| ≤ 80° (target ≤8): {_mae(beyond45)}")
-    print(f"  pitch MAE with |yaw|≤45° (target ≤3): {_mae(within45['pitch'])}")
-    print(f"  roll  MAE with |yaw|≤45°: {_mae(within45['roll'])}")
-    print("  yaw MAE by |true yaw| band (frames):")
-    for b, pairs in bands.items():
-        print(f"    {b:<14} {_mae(pairs)}  (n={len(pairs)})")
-    print("  roll / pitch MAE by |true yaw| band (frames with a value):")
-    for b in bands:
-        r_, p_ = rp_bands["roll"][b], rp_bands["pitch"][b]
-        print(f"    {b:<14} roll {_mae(r_)} (n={len(r_)})  pitch {_mae(p_)} (n={len(p_)})")
-
-
-def _band(a: float) -> str:
-    """The |yaw| band label of an absolute yaw in degrees."""
-    if a <= 30:
-        return "|yaw|<=30"
-    if a <= 45:
-        return "30<|yaw|<=45"
-    return "45<|yaw|<=60" if a <= 60 else "60<|yaw|<=80"
-
-
-def twstrs_report(results: list[dict[str, Any]], ref: dict[str, float], label: str) -> None:
-    """Exact agreement of suggested items: truth medians vs measured medians."""
-    agree = {k: [0, 0] for k in ANGLE_ITEMS + BODY_ITEMS}
-    misses: list[str] = []
+def identity_rows(results: list[dict[str, Any]], cals: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Per identity: error lists by measure, TWSTRS agreement, signed errors."""
+    rows: dict[str, dict[str, Any]] = defaultdict(
+        lambda: {"err": defaultdict(list), "cov": defaultdict(lambda: [0, 0]),
+                 "tw": {k: [0, 0, 0] for k in ANGLE_ITEMS}}
+    )  # fmt: skip
     for r in results:
-        if r["case"]["kind"] == "tremor":
+        kind, name = r["case"]["kind"], r["case"]["identity"]
+        if kind not in ("yaw", "roll", "pitch", "combined"):
             continue
-        c = r["case"]
-        truth = suggest(
-            {
-                "rotation_deg": c.get("yaw_deg", 0.0),
-                "tilt_deg": c.get("roll_deg", 0.0),
-                "flexion_deg": c.get("pitch_deg", 0.0),
-                "lateral_shift": 0.0,
-                "sagittal_shift": 0.0,
-                "shoulder_elevation": 0.0,
-            }
-        )
-        if "error" in r:
-            measured: dict[str, Any] = {k: None for k in agree}
-        else:
-            p = dict(r["posture"])
-            for key, axis in (
-                ("rotation_deg", "yaw"),
-                ("tilt_deg", "roll"),
-                ("flexion_deg", "pitch"),
-            ):
-                if p[key] is not None:
-                    p[key] -= ref[axis]
-            for key in BODY_ITEMS:
-                if p[key] is not None:
-                    p[key] -= ref[key]
-            measured = suggest(p, relative_to_reference=label != "absolute")
-        for k in agree:
-            agree[k][1] += 1
-            if measured[k] == truth[k]:
-                agree[k][0] += 1
-            elif k in ANGLE_ITEMS:
-                misses.append(f"{k} true {truth[k]} got {measured[k]} ({_short(c)})")
-    ok = sum(agree[k][0] for k in ANGLE_ITEMS)
-    tot = sum(agree[k][1] for k in ANGLE_ITEMS)
-    unmeasured = sum(1 for m in misses if m.endswith("None") or " got None " in m)
-    print(
-        f"\n[{label}] TWSTRS exact agreement, angle items: "
-        f"{ok}/{tot} = {ok / tot:.1%} (target ≥95%); of the misses, {unmeasured} were not "
-        f"measurable (no face, so no tilt/flexion); among measured items "
-        f"{ok}/{tot - unmeasured} = {ok / max(tot - unmeasured, 1):.1%}"
+        row = rows[name]
+        out = _evaluate(r, cals[name])
+        s = out["series"] if out else None
+        for i, (ty, tr, tp) in enumerate(r["truth"]):
+            band = next(b for b, lo, hi in BANDS if lo <= abs(ty) <= hi or b == "70-90")
+            for key, truth, series in (("rot", ty, "yaw_deg"), ("tilt", tr, "roll_deg"),
+                                       ("flex", tp, "pitch_deg")):  # fmt: skip
+                v = s[series][i] if s else None
+                label = f"rot {band}" if key == "rot" else (
+                    f"{key} rot<=60" if abs(ty) <= 60 else f"{key} rot>60")  # fmt: skip
+                row["cov"][label][1] += 1
+                if v is None:
+                    continue
+                row["cov"][label][0] += 1
+                row["err"][label].append(v - truth)
+                if kind == "combined" and key == "tilt":
+                    row["err"]["tilt combined"].append(v - truth)
+        truth_items = suggest({"rotation_deg": r["case"].get("yaw_deg", 0.0),
+                               "tilt_deg": r["case"].get("roll_deg", 0.0),
+                               "flexion_deg": r["case"].get("pitch_deg", 0.0)})  # fmt: skip
+        got = suggest(out["posture"]) if out else {}
+        for k in ANGLE_ITEMS:
+            row["tw"][k][1] += 1
+            row["tw"][k][0] += int(got.get(k) == truth_items[k])
+            row["tw"][k][2] += int(got.get(k) is None)
+    return rows
+
+
+COLUMNS = ("rot rot<=45", "rot 45-70", "rot 70-90", "tilt rot<=60", "flex rot<=60",
+           "tilt combined", "tilt rot>60", "flex rot>60")  # fmt: skip
+
+
+def print_table(rows: dict[str, dict[str, Any]], label: str) -> None:
+    """The per-identity table and the pooled procedural row."""
+    from cdcare.video.synth_identity import IDENTITIES
+
+    print(f"\n[{label}] MAE (deg) per identity; coverage in % of frames in brackets")
+    print("identity   " + " ".join(f"{c:>15}" for c in COLUMNS) + "   TWSTRS rot/lat/ant")
+    pooled: dict[str, Any] = {"err": defaultdict(list), "cov": defaultdict(lambda: [0, 0]),
+                              "tw": {k: [0, 0, 0] for k in ANGLE_ITEMS}}  # fmt: skip
+    for name in sorted(rows, key=lambda n: (IDENTITIES[n].procedural, n)):
+        row = rows[name]
+        _print_row(name, row)
+        if IDENTITIES[name].procedural:
+            for k, v in row["err"].items():
+                pooled["err"][k] += v
+            for k, (a, b) in row["cov"].items():
+                pooled["cov"][k][0] += a
+                pooled["cov"][k][1] += b
+            for k, counts in row["tw"].items():
+                for j, v in enumerate(counts):
+                    pooled["tw"][k][j] += v
+    _print_row("POOLED*", pooled)
+    print("  * pooled over the procedural identities (the astronaut row is shown apart)")
+    print("  TWSTRS: exact agreement of the suggested item with the truth's, all clips (and "
+          "among clips where the item was measured: no face = no tilt/flexion)")  # fmt: skip
+
+
+def _print_row(name: str, row: dict[str, Any]) -> None:
+    cells = []
+    for c in COLUMNS:
+        got, tot = row["cov"].get(c, [0, 0]) if c != "tilt combined" else (1, 1)
+        cov = f"({100 * got / tot:3.0f})" if tot and c != "tilt combined" else "     "
+        cells.append(f"{_mae(row['err'].get(c, []))}{cov:>10}")
+    tw = "/".join(f"{100 * a / max(b, 1):.0f}%" for a, b, _ in row["tw"].values())
+    tw += (
+        " (measured: "
+        + "/".join(f"{100 * a / max(b - u, 1):.0f}%" for a, b, u in row["tw"].values())
+        + ")"
     )
-    for k, (a, n) in agree.items():
-        print(f"    {k:<26} {a}/{n}")
-    for m in misses:
-        print(f"    miss: {m}")
+    print(f"{name:<10} " + " ".join(f"{c:>15}" for c in cells) + f"   {tw}")
 
 
-def _short(c: dict[str, Any]) -> str:
-    return ", ".join(f"{k[:-4] if k.endswith('_deg') else k}={v:g}" for k, v in c.items()
-                     if k.endswith("_deg") and v)  # fmt: skip
+def spread_report(rows: dict[str, dict[str, Any]]) -> dict[str, float]:
+    """SD across procedural identities of the per-identity mean signed error (degrees)."""
+    from cdcare.video.synth_identity import IDENTITIES
+
+    out = {}
+    print("\nAcross-identity spread (LOIO): per-identity mean signed error, deg")
+    for key, col in (("rotation", "rot rot<=45"), ("tilt", "tilt rot<=60"),
+                     ("flexion", "flex rot<=60")):  # fmt: skip
+        means = {n: statistics.fmean(r["err"][col]) for n, r in rows.items()
+                 if IDENTITIES[n].procedural and r["err"].get(col)}  # fmt: skip
+        sd = statistics.pstdev(means.values()) if len(means) > 1 else 0.0
+        out[key] = round(sd, 2)
+        print(f"  {key:<9} SD {sd:4.2f}   " + ", ".join(f"{n} {m:+.2f}" for n, m in means.items()))
+    return out
 
 
-def tremor_report(results: list[dict[str, Any]]) -> None:
-    """Detection, axis, frequency and amplitude errors of the tremor clips."""
-    rows = [r for r in results if r["case"]["kind"] == "tremor"]
-    print("\nTremor clips (4 s, 30 fps): amp deg | detected | freq err Hz | amp err deg")
-    ferr_big: list[float] = []
-    for amp in sorted({r["case"]["tremor_deg"] for r in rows}):
-        sub = [r for r in rows if r["case"]["tremor_deg"] == amp]
-        det = [r for r in sub if "error" not in r and r["tremor"]["present"]]
-        axis_ok = sum(1 for r in det if r["tremor"]["axis"] == r["case"]["tremor_axis"])
-        ferr = [abs(r["tremor"]["frequency_hz"] - r["case"]["tremor_hz"]) for r in det]
-        aerr = [abs(r["tremor"]["amplitude_deg"] - amp) for r in det]
-        if amp >= 1.0:
-            ferr_big += ferr
-        nan = float("nan")
-        fmean = statistics.fmean(ferr) if ferr else nan
-        fmax = max(ferr) if ferr else nan
-        amean = statistics.fmean(aerr) if aerr else nan
-        print(
-            f"  {amp:4.1f}   {len(det)}/{len(sub)} (axis right {axis_ok})   "
-            f"mean {fmean:.3f} max {fmax:.3f}   mean {amean:.2f}"
-        )
-    if ferr_big:
-        print(
-            f"  frequency error for amplitude ≥ 1°: mean {statistics.fmean(ferr_big):.3f} Hz, "
-            f"max {max(ferr_big):.3f} Hz (target ≤ 0.2)"
-        )
+def constants_report(cals: dict[str, Any]) -> None:
+    """How much the LOIO constants move between folds."""
+    from cdcare.video.headpose import odd_map
+
+    print("\nLOIO constants across folds (value of the fitted map at a given measured value):")
+    for label, attr, probes in (("face rotation", "face_yaw_knots", (20.0, 40.0, 55.0)),
+                                ("pose ratio", "pose_ratio_knots", (0.5, 1.5, 2.5))):  # fmt: skip
+        for x in probes:
+            vals = [odd_map(getattr(c, attr), x) for c in cals.values()]
+            print(f"  {label} at {x:g}: {min(vals):.1f}–{max(vals):.1f}° "
+                  f"(SD {statistics.pstdev(vals):.2f}) over {len(vals)} folds")  # fmt: skip
+    pitch = [c.pitch(-20.0) for c in cals.values() if len(c.pitch_measured_deg) >= 2]
+    if pitch:
+        print(f"  flexion map at −20: {min(pitch):.1f}–{max(pitch):.1f}° "
+              f"(SD {statistics.pstdev(pitch):.2f})")  # fmt: skip
+
+
+def tremor_report(results: list[dict[str, Any]], cals: dict[str, Any]) -> None:
+    """Frequency error on tremor clips, false positives on still clips."""
+    print("\nTremor (2° zero-to-peak, non-integer frequencies, 4 s at 30 fps):")
+    errs = []
+    for r in results:
+        if r["case"]["kind"] != "tremor":
+            continue
+        out = _evaluate(r, cals[r["case"]["identity"]])
+        t = out["tremor"] if out else {"present": False}
+        c = r["case"]
+        if t.get("present"):
+            errs.append(abs(t["frequency_hz"] - c["tremor_hz"]))
+        print(f"  {c['identity']:<9} {c.get('tremor_shape', 'sine'):<9} {c['tremor_hz']:.1f} Hz "
+              f"{c['tremor_axis']:<5} → "
+              + (f"{t['frequency_hz']:.2f} Hz axis {t['axis']}" if t.get("present")
+                 else "not detected"))  # fmt: skip
+    if errs:
+        print(f"  frequency error: mean {statistics.fmean(errs):.3f} Hz, max {max(errs):.3f} Hz"
+              " (target ≤ 0.2)")  # fmt: skip
+    still = [r for r in results if r["case"]["kind"] == "still"]
+    fp = 0
+    for r in still:
+        out = _evaluate(r, cals[r["case"]["identity"]])
+        fp += int(bool(out and out["tremor"].get("present")))
+    print(f"  false positives on still clips (3 s): {fp}/{len(still)}")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description="Video accuracy benchmark on synthetic clips.")
     ap.add_argument("--full", action="store_true", help="the full grid (slower)")
+    ap.add_argument("--identity", action="append", help="only this identity (repeatable)")
     ap.add_argument("--jobs", type=int, default=2)
-    ap.add_argument("--uncalibrated", action="store_true", help="measure without calibration")
+    ap.add_argument("--tremor-only", action="store_true", help="only the tremor and still clips")
+    ap.add_argument("--save", type=Path, help="save the measured clips (pickle) for --load")
+    ap.add_argument("--load", type=Path, help="re-report saved clips (no rendering)")
+    ap.add_argument("--write-spread", action="store_true", help="store the spread in "
+                    "calibration.json (widens the posture intervals)")  # fmt: skip
     args = ap.parse_args()
-    cases = grid(args.full)
-    flag = {"uncalibrated": True} if args.uncalibrated else {}
-    for c in cases:
-        c.update(flag)
-    start = time.perf_counter()
-    neutral = measure({"kind": "neutral", "seconds": 2.0, "noise": 0.1, **flag})
-    ref = {
-        k: float(np.median([v for v in neutral[k] if v is not None]))
-        for k in ("yaw", "roll", "pitch")
-    }
-    ref.update({k: neutral["posture"][k] or 0.0 for k in BODY_ITEMS})
-    results = [r for _, r in run_local(measure, cases, jobs=args.jobs)]
-    elapsed = time.perf_counter() - start
-    frames = sum(len(r["truth"]) for r in results)
-    print(
-        f"{len(results)} clips, {frames} frames, {elapsed:.0f} s "
-        f"({'full' if args.full else 'reduced'} grid)"
-    )
-    from cdcare.video.headpose import Calibration, calibration
+    from cdcare.video.calibration_fit import measure_synthetic
+    from cdcare.video.headpose import Calibration
 
-    cal = Calibration.identity() if args.uncalibrated else calibration()
-    print(
-        f"calibration: pose-yaw k {cal.ear_nose_ratio}, pitch knots {len(cal.pitch_measured_deg)}"
-    )
-    print("neutral reference offsets (deg): " + ", ".join(f"{k} {v:+.2f}" for k, v in ref.items()))
-    errors = [r for r in results if "error" in r]
-    for r in errors:
-        print(f"  no measurement: {_short(r['case'])}: {r['error']}")
-    zero = {k: 0.0 for k in ref}
-    angle_report(results, zero, "absolute")
-    angle_report(results, ref, "relative to neutral reference")
-    twstrs_report(results, zero, "absolute")
-    twstrs_report(results, ref, "relative to neutral reference")
-    tremor_report(results)
+    start = time.perf_counter()
+    if args.load:
+        results = pickle.loads(args.load.read_bytes())
+    else:
+        cases = grid(args.full, args.identity)
+        if args.tremor_only:
+            cases = [c for c in cases if c["kind"] in ("tremor", "still")]
+        results = [r for _, r in run_local(measure_synthetic, cases, jobs=args.jobs)]
+    if args.save:
+        args.save.write_bytes(pickle.dumps(results))
+    if args.identity:  # LOIO needs the other identities' clips: fit on the calibration grid
+        cals = {n: _shipped() for n in args.identity}
+        label = "shipped calibration (fitted on the calibration grid)"
+    else:
+        cals = _loio(results)
+        label = "LOIO"
+    frames = sum(len(r["truth"]) for r in results)
+    print(f"{len(results)} clips, {frames} frames, {time.perf_counter() - start:.0f} s")
+    if args.tremor_only:
+        tremor_report(results, defaultdict(_shipped))
+        return
+    rows = identity_rows(results, cals)
+    print_table(rows, label)
+    spread = spread_report(rows) if not args.identity else {}
+    if not args.identity:
+        constants_report(cals)
+    print_table(identity_rows(results, defaultdict(Calibration.identity)), "raw (uncalibrated)")
+    tremor_report(results, cals)
+    if args.write_spread and not args.identity:
+        doc = json.loads(DATA.read_text(encoding="utf-8"))
+        meaning = (
+            "SD over procedural identities of the per-identity mean signed error, "
+            "leave-one-identity-out (benchmarks/video_accuracy.py); widens posture intervals"
+        )
+        doc["spread_deg"] = {**spread, "meaning": meaning}
+        text = json.dumps(doc, indent=1, ensure_ascii=False)
+        text = re.sub(r"\[\s+(-?[\d.]+),\s+(-?[\d.]+)\s+\]", r"[\1, \2]", text)
+        DATA.write_text(text + "\n", encoding="utf-8")
+        print(f"written spread to {DATA}")
+
+
+def _shipped() -> Any:
+    from cdcare.video.headpose import calibration
+
+    return calibration()
 
 
 if __name__ == "__main__":

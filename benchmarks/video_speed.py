@@ -1,6 +1,7 @@
 """Speed and memory of the video pipeline (prints figures; nothing is asserted).
 
-1. On one 640×480 synthetic clip: frames/s of the bare MediaPipe models called directly on
+1. On 640×480 synthetic clips at 15° and 60° of rotation (``--yaws``; at 60° the pose model
+   runs on every frame): frames/s of the bare MediaPipe models called directly on
    every frame (face mesh with refined landmarks + pose, frames already decoded in memory), and
    of the whole ``analyze`` pipeline on the mp4 file (decoding included), and their ratio.
 2. Peak resident memory of ``analyze`` (a fresh process each) on a 1-minute and a
@@ -101,20 +102,23 @@ def main() -> None:
     ap.add_argument("--minutes", type=float, default=10.0, help="long clip for memory (min)")
     ap.add_argument("--skip-memory", action="store_true")
     ap.add_argument("--skip-speed", action="store_true")
+    ap.add_argument("--yaws", default="15,60", help="speed clips' rotations (deg), comma-separated")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        spec = SynthSpec(
-            seconds=args.seconds, fps=30.0, width=640, height=480, yaw_deg=15.0,
-            tremor_hz=3.0, tremor_deg=3.0, tremor_axis="yaw", noise=0.2,
-        )  # fmt: skip
-        clip = Path(tmp) / "speed.mp4"
-        if not args.skip_speed:
+        for yaw in (float(y) for y in args.yaws.split(",")):
+            if args.skip_speed:
+                break
+            spec = SynthSpec(
+                seconds=args.seconds, fps=30.0, width=640, height=480, yaw_deg=yaw,
+                tremor_hz=3.0, tremor_deg=3.0, tremor_axis="yaw", noise=0.2,
+            )  # fmt: skip
+            clip = Path(tmp) / f"speed_{yaw:g}.mp4"
             write_clip(clip, spec)
             frames = [f for _, f in open_video(clip).frames()]
             bare = bare_fps(frames)
             pipe, n = pipeline_fps(clip)
             del frames
-            print(f"speed clip: {n} frames 640x480 ({args.seconds:g} s at 30 fps)")
+            print(f"speed clip at {yaw:g}°: {n} frames 640x480 ({args.seconds:g} s at 30 fps)")
             print(f"bare MediaPipe face mesh + pose, every frame: {bare:7.1f} frames/s")
             print(f"whole analyze pipeline (decode included):   {pipe:7.1f} frames/s")
             print(f"ratio pipeline / bare: {pipe / bare:.2f} (target >= 0.9)", flush=True)

@@ -17,6 +17,7 @@ from cdcare.video.headpose import (
     face_angles,
     face_model,
     fuse,
+    rotation_from_angles,
     rotation_from_euler,
 )
 
@@ -26,8 +27,9 @@ rolls = st.floats(-50, 50)
 
 
 def _project(yaw: float, pitch: float, roll: float, scale: float = 100.0) -> np.ndarray:
-    """The canonical model turned by the angles, in pixel-like coordinates (x right, y down)."""
-    rot = rotation_from_euler(yaw, pitch, roll)
+    """The canonical model turned by the clinical angles (rotation, flexion, tilt), in
+    pixel-like coordinates (x right, y down)."""
+    rot = rotation_from_angles(yaw, roll, pitch)
     return scale * face_model() @ rot.T + np.array([320.0, 240.0, 0.0])
 
 
@@ -60,6 +62,23 @@ def test_sign_conventions_in_the_image() -> None:
     assert _project(0, 0, 20)[forehead, 0] > frontal[forehead, 0] + 10
     # the canonical model is frontal: left/right symmetric about x = 0
     assert abs(model[:, 0].mean()) < 1e-3
+
+
+def test_fit_reads_tilt_of_a_turned_head_as_seen_from_the_front() -> None:
+    # a head turned 60° and tilted 20° toward the left shoulder: the Euler roll would read
+    # about 20°·cos 60° = 10°; the frontal-plane projection reads 20°
+    a = face_angles(_project(60.0, 0.0, 20.0))
+    assert a.roll == pytest.approx(20.0, abs=0.5) and a.yaw == pytest.approx(60.0, abs=0.5)
+    assert a.quat is not None and abs(sum(q * q for q in a.quat) - 1) < 1e-9
+    euler_roll = euler_from_rotation(rotation_from_angles(60.0, 20.0, 0.0))[2]
+    assert euler_roll < 15.0
+
+
+def test_euler_helpers_are_a_different_convention() -> None:
+    # single-axis poses agree, combined ones do not
+    for y, p, r in ((30, 0, 0), (0, 20, 0), (0, 0, -25)):
+        assert np.allclose(rotation_from_euler(y, p, r), rotation_from_angles(y, r, p))
+    assert not np.allclose(rotation_from_euler(60, 0, 20), rotation_from_angles(60, 20, 0))
 
 
 def test_bad_fit_has_low_confidence() -> None:

@@ -38,3 +38,36 @@ def test_head_back_is_not_under_read() -> None:
     # the face mesh alone read about −14° here; the calibrated pitch is within a few degrees
     back = _posture(pitch_deg=-25.0)["flexion_deg"]
     assert back == pytest.approx(-25.0, abs=4.0)
+
+
+@pytest.mark.parametrize(
+    ("identity", "yaw", "roll"),
+    [("astronaut", 60.0, -20.0), ("astronaut", -60.0, 20.0), ("chidi", -60.0, 20.0)],
+)
+def test_turned_head_reads_the_tilt_seen_from_the_front(
+    identity: str, yaw: float, roll: float
+) -> None:
+    # the truth is the frontal-plane projection (cdcare.video.angles); a yaw-first Euler roll
+    # would read about 20°·cos 60° = 10° here. (On some procedural heads this pose reads 2-6°
+    # too much tilt: benchmarks/video_accuracy.py, column "tilt combined".)
+    spec = SynthSpec(
+        seconds=0.3, fps=30.0, width=640, height=480, yaw_deg=yaw, roll_deg=roll, identity=identity
+    )
+    frames = [f for _, f, _ in render_frames(spec)]
+    out = analyze(MemoryVideo(frames, fps=spec.fps))
+    assert out["posture"]["tilt_deg"] == pytest.approx(roll, abs=2.0)
+    assert out["series"]["angle_convention"].startswith("body-plane projections")
+    quats = [q for q in out["series"]["quat_wxyz"] if q is not None]
+    assert quats and all(abs(sum(v * v for v in q) - 1) < 1e-3 for q in quats)
+
+
+@pytest.mark.parametrize("yaw", [80.0, -80.0])
+def test_rotation_at_80_degrees_is_measured_without_a_face(yaw: float) -> None:
+    spec = SynthSpec(seconds=0.3, fps=30.0, width=640, height=480, yaw_deg=yaw)
+    out = analyze(MemoryVideo([f for _, f, _ in render_frames(spec)], fps=spec.fps))
+    s = out["series"]
+    assert set(s["method"]) == {"pose"}  # no face mesh on any frame
+    assert out["posture"]["rotation_deg"] == pytest.approx(yaw, abs=10.0)
+    assert out["posture"]["tilt_deg"] is None  # not measured without a face, and said so
+    assert set(s["missing_reason"]) == {"no_face_mesh"}
+    assert all(0 < c <= 1 for c in s["confidence"])

@@ -68,3 +68,14 @@ def test_bad_values_exit_2_with_a_message_in_both_languages(
 def test_output_must_be_mp4(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["synth", str(tmp_path / "clip.avi"), *SMALL]) == 2
     assert ".mp4" in capsys.readouterr().err
+
+
+def test_synth_identity_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "bora.mp4"
+    assert run(["synth", str(out), "--identity", "bora", *SMALL]) == 0
+    data = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+    assert data["spec"]["identity"] == "bora"
+    assert data["camera"]["focal_px"] == pytest.approx(1.0 * 240)
+    capsys.readouterr()
+    assert run(["synth", str(tmp_path / "x.mp4"), "--identity", "nobody", *SMALL]) == 2
+    assert "nobody" in capsys.readouterr().err

@@ -110,7 +110,12 @@ def test_sagittal_shift_forward_brings_the_head_closer(face_mesh: Any) -> None:
         return float(np.linalg.norm(pts[473] - pts[468]))
 
     ratio = iod_px(_frame(sagittal_shift=1.0)) / iod_px(_frame())
-    assert ratio == pytest.approx(1200.0 / (1200.0 - 63.0), abs=0.02)  # camera 1.2 m away
+    # the default head's camera distance follows its identity's focal length (phone range)
+    from cdcare.video.synth_identity import identity
+    from cdcare.video.synth_raster import Camera
+
+    d = Camera.for_frame(640, 480, identity(SynthSpec().identity).focal).distance_mm
+    assert ratio == pytest.approx(d / (d - 63.0), abs=0.02)
 
 
 @pytest.mark.parametrize("yaw", [80.0, -80.0])

@@ -133,3 +133,17 @@ def test_load_truth_rejects_other_files(tmp_path: Path) -> None:
         load_truth(path)
     with pytest.raises(InputError, match="not found"):
         load_truth(tmp_path / "missing.json")
+
+
+def test_tremor_shapes() -> None:
+    from cdcare.video.synth import SynthSpec, frame_truths
+
+    base = {"tremor_hz": 3.3, "tremor_deg": 2.0, "seconds": 4.0, "fps": 30.0}
+    for shape in ("sine", "jerky", "modulated"):
+        yaws = np.array([f.yaw_deg for f in frame_truths(SynthSpec(tremor_shape=shape, **base))])
+        assert np.max(np.abs(yaws)) <= 2.0 + 1e-9 and np.max(np.abs(yaws)) > 1.5
+    jerky = [f.yaw_deg for f in frame_truths(SynthSpec(tremor_shape="jerky", **base))]
+    sine = [f.yaw_deg for f in frame_truths(SynthSpec(**base))]
+    assert not np.allclose(jerky, sine)
+    with pytest.raises(InputError, match="tremor_shape"):
+        SynthSpec(tremor_shape="wobbly")  # type: ignore[arg-type]

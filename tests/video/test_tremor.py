@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -81,3 +82,20 @@ def test_too_short_is_not_assessed() -> None:
     assert not one.assessed
     js = one.to_json()
     assert js["present"] is False and js["frequency_hz"] is None
+
+
+@pytest.mark.parametrize(("hz", "gain"), [(1.0, 0.885), (1.2, 0.941), (1.5, 0.975), (0.3, 0.059)])
+def test_highpass_gain_is_what_the_docstring_says(hz: float, gain: float) -> None:
+    from scipy import signal
+
+    from cdcare.video.tremor import HIGHPASS_HZ
+
+    fs = 30.0
+    t = np.arange(0, 60, 1 / fs)
+    x = np.sin(2 * np.pi * hz * t)
+    sos = signal.butter(2, HIGHPASS_HZ, btype="highpass", fs=fs, output="sos")
+    y = signal.sosfiltfilt(sos, x)
+    mid = slice(len(t) // 4, 3 * len(t) // 4)  # away from the edges
+    measured = float(np.sqrt(2 * np.mean(y[mid] ** 2)))
+    assert measured == pytest.approx(gain, abs=0.01)
+    assert gain == pytest.approx(1 / (1 + (HIGHPASS_HZ / hz) ** 4), abs=0.001)

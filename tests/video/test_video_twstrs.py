@@ -75,3 +75,19 @@ def test_sources_and_unverified_flags_are_shown() -> None:
         assert basis[b.item]["noise_margin_verified"] is False
     assert {b.item for b in BANDS if b.verified} == {"rotation", "laterocollis"}
     assert [b.max_score for b in BANDS] == [4, 3, 3, 1, 1, 3]
+
+
+def test_unvalidated_shoulder_elevation_is_suggested_but_not_prefilled() -> None:
+    from types import SimpleNamespace
+
+    from cdcare.care.videos import twstrs_prefill
+    from cdcare.clinical.video_twstrs import prefilled_items
+
+    out = suggest({**NEUTRAL, "rotation_deg": 30.0, "shoulder_elevation": 0.2})
+    assert out["shoulder_elevation"] == 3  # still shown as a suggestion
+    assert out["basis"]["shoulder_elevation"]["prefill"] is False  # type: ignore[index]
+    assert "shoulder_elevation" not in prefilled_items() and "rotation" in prefilled_items()
+    assert {"lateral_shift", "sagittal_shift"}.isdisjoint(prefilled_items())  # not validated
+    row = SimpleNamespace(result={"twstrs": out})
+    filled = twstrs_prefill(row)  # type: ignore[arg-type]
+    assert filled["rotation"] == 2 and "shoulder_elevation" not in filled

@@ -70,6 +70,7 @@ def test_upload_analyse_and_prefill_twstrs(world: World, client: TestClient, cli
         or "chin toward the patient's left" in page.text
     )
     assert 'id="tremor-spectrum"' in page.text
+    assert 'id="interval-rotation_deg"' in page.text and "95% interval" in page.text
     with session_scope(world.app.state.engine) as db:
         row = db.get(VideoAnalysis, int(str(job["id"])))
         assert row is not None and row.result is not None

@@ -96,7 +96,13 @@ def twstrs_prefill(row: VideoAnalysis) -> dict[str, int]:
 
     The video's ``anterocollis_retrocollis`` goes to ``anterocollis`` when the median flexion
     is positive (chin down) and to ``retrocollis`` when negative; the other item stays 0.
+    Items whose measure is not validated (``prefill`` False in
+    :data:`cdcare.clinical.video_twstrs.BANDS`: today the shifts and shoulder elevation) are
+    left out.
     """
+    from cdcare.clinical.video_twstrs import prefilled_items
+
+    allowed = prefilled_items()  # today's rules, also for results stored before them
     result = row.result or {}
     sug = result.get("twstrs") or {}
     items = sug.get("items", sug) if isinstance(sug, dict) else {}
@@ -108,6 +114,8 @@ def twstrs_prefill(row: VideoAnalysis) -> dict[str, int]:
         "sagittal_shift",
         "shoulder_elevation",
     ):
+        if code not in allowed:
+            continue
         value = items.get(code)
         if isinstance(value, dict):
             value = value.get("score")

@@ -30,6 +30,7 @@ def synth(
     tremor_hz: Annotated[float, typer.Option(help="Tremor frequency, Hz.")] = 0.0,
     tremor_deg: Annotated[float, typer.Option(help="Tremor amplitude, ° zero-to-peak.")] = 0.0,
     tremor_axis: Annotated[str, typer.Option(help="yaw, roll or pitch.")] = "yaw",
+    tremor_shape: Annotated[str, typer.Option(help="sine, jerky or modulated.")] = "sine",
     seconds: Annotated[float, typer.Option(help="Duration, s.")] = 3.0,
     fps: Annotated[float, typer.Option(help="Frames per second.")] = 30.0,
     width: Annotated[int, typer.Option(help="Frame width, px.")] = 640,
@@ -38,6 +39,9 @@ def synth(
     noise: Annotated[float, typer.Option(help="Sensor + JPEG noise, 0..1.")] = 0.0,
     lighting: Annotated[float, typer.Option(help="Slow brightness change, 0..1.")] = 0.0,
     seed: Annotated[int, typer.Option(help="Random seed of the noise.")] = 0,
+    identity: Annotated[
+        str, typer.Option(help="Synthetic person: astronaut, ana, bora, chidi, dara, eun, farid.")
+    ] = "ana",
 ) -> None:
     """Render a synthetic head-and-shoulders video with known pose; truth in OUT.json."""
     from cdcare.video.synth import SynthSpec, write_clip
@@ -54,6 +58,7 @@ def synth(
         tremor_hz=tremor_hz,
         tremor_deg=tremor_deg,
         tremor_axis=tremor_axis,  # type: ignore[arg-type]  # validated by SynthSpec
+        tremor_shape=tremor_shape,  # type: ignore[arg-type]  # validated by SynthSpec
         seconds=seconds,
         fps=fps,
         width=width,
@@ -62,6 +67,7 @@ def synth(
         noise=noise,
         lighting=lighting,
         seed=seed,
+        identity=identity,
     )
     truth = write_clip(out, spec)
     print_json(

@@ -12,8 +12,8 @@ neutral head (measurement noise of a few degrees, or a few hundredths of a fract
 rather than 1. The margins are documented engineering choices (``verified: False``).
 
 Inputs follow the video contract (docs/video.md): degrees for angles, fractions of the
-outer-eye-corner distance for shifts, fraction of shoulder width for shoulder elevation; signs do
-not matter for the severity.
+inter-ocular (eye-centre) distance for shifts, fraction of shoulder width for shoulder
+elevation; signs do not matter for the severity.
 """
 
 from __future__ import annotations
@@ -40,6 +40,10 @@ class ItemBands:
     margin_verified: bool = False
     note: str = ""
     needs_reference: bool = False
+    prefill: bool = True
+    """False = shown as a suggestion but never pre-filled into the TWSTRS form: the measure is
+    not validated (see ``prefill_note``)."""
+    prefill_note: str = ""
 
     @property
     def max_score(self) -> int:
@@ -91,24 +95,33 @@ BANDS: tuple[ItemBands, ...] = (
     ItemBands(
         "lateral_shift",
         "lateral_shift",
-        (0.4,),
+        (0.55,),
         False,
         source="U",
         verified=False,
-        note="Source [S1]: absent/present. Present from 0.4 outer-eye-corner distances "
+        note="Source [S1]: absent/present. Present from 0.55 inter-ocular distances "
         "(about 3.5 cm).",
+        prefill=False,
+        prefill_note="Not validated: on the procedural synthetic heads a true shift of 1.0 "
+        "inter-ocular distance read 0.37-0.43 and -0.5 read -0.2 (the pose model's shoulders "
+        "follow the head), so the value is shown but not pre-filled.",
     ),
     ItemBands(
         "sagittal_shift",
         "sagittal_shift",
-        (0.8,),
+        (1.1,),
         False,
         source="U",
         verified=False,
-        note="Source [S1]: absent/present. Present from 0.8 outer-eye-corner distances. Depth "
+        note="Source [S1]: absent/present. Present from 1.1 inter-ocular distances (about "
+        "7 cm). Depth "
         "from a frontal camera has a large person- and camera-specific offset, so this item is "
         "only suggested against a neutral reference.",
         needs_reference=True,
+        prefill=False,
+        prefill_note="Not validated: a neutral synthetic head reads about 3 inter-ocular "
+        "distances absolute (depth from one frontal camera), and shifts were not benchmarked "
+        "against a reference; shown but not pre-filled.",
     ),
     ItemBands(
         "shoulder_elevation",
@@ -119,8 +132,17 @@ BANDS: tuple[ItemBands, ...] = (
         verified=False,
         note="Source [S1]: mild <1/3 of range, moderate 1/3–2/3, severe >2/3 (and constancy, "
         "which a clip cannot judge). Range assumed ≈ 0.25 of shoulder width; margin 0.03.",
+        prefill=False,
+        prefill_note="Not validated: issue 10 found 0 of 36 synthetic benchmark clips (level "
+        "shoulders) scored right, and the synthetic torso cannot yet be raised realistically; "
+        "the value is shown but not pre-filled into the TWSTRS form.",
     ),
 )
+
+
+def prefilled_items() -> frozenset[str]:
+    """Items whose suggestion may be pre-filled into the TWSTRS form (validated measures)."""
+    return frozenset(b.item for b in BANDS if b.prefill)
 
 
 def suggest(
@@ -151,10 +173,11 @@ def suggest(
             "noise_margin_source": b.margin_source,
             "noise_margin_verified": b.margin_verified,
             "needs_reference": b.needs_reference,
+            "prefill": b.prefill,
         }
         for b in BANDS
     }
     return out
 
 
-__all__ = ["BANDS", "ItemBands", "suggest"]
+__all__ = ["BANDS", "ItemBands", "prefilled_items", "suggest"]

@@ -61,7 +61,8 @@ class VideoEntry:
     ``shoulder_elevation``: + = left shoulder higher, fraction of shoulder width. Tremor
     frequency in Hz, amplitude in degrees. ``relative`` is True when the angles are measured
     against the patient's own neutral posture (``reference_video`` names that clip when
-    known), False when absolute.
+    known), False when absolute. ``*_interval``: the 95 % interval of each angle median
+    (degrees, contract ``posture_interval``), None when not given.
     """
 
     on: date
@@ -79,6 +80,9 @@ class VideoEntry:
     relative: bool = False
     reference_video: str | None = None
     source: str | None = None
+    rotation_interval: tuple[float, float] | None = None
+    tilt_interval: tuple[float, float] | None = None
+    flexion_interval: tuple[float, float] | None = None
 
     @classmethod
     def from_analysis(
@@ -95,6 +99,7 @@ class VideoEntry:
         axis = tremor.get("axis")
         reference = result.get("reference")
         ref_name = reference.get("video") if isinstance(reference, Mapping) else None
+        iv = result.get("posture_interval") or {}
         return cls(
             on=on,
             rotation_deg=_num(posture.get("rotation_deg")),
@@ -111,7 +116,18 @@ class VideoEntry:
             relative=result.get("angles") == "relative_to_reference",
             reference_video=ref_name if isinstance(ref_name, str) else None,
             source=source,
+            rotation_interval=_interval(iv.get("rotation_deg")),
+            tilt_interval=_interval(iv.get("tilt_deg")),
+            flexion_interval=_interval(iv.get("flexion_deg")),
         )
+
+
+def _interval(value: object) -> tuple[float, float] | None:
+    if isinstance(value, list | tuple) and len(value) == 2:
+        lo, hi = _num(value[0]), _num(value[1])
+        if lo is not None and hi is not None:
+            return lo, hi
+    return None
 
 
 @dataclass(frozen=True)

@@ -96,6 +96,13 @@ def register_fonts() -> None:
     pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR)
 
 
+def _bracket(interval: tuple[float, float] | None) -> str:
+    """`` [lo, hi]`` (degrees, one decimal) or nothing."""
+    if interval is None:
+        return ""
+    return f" [{interval[0]:+.1f}, {interval[1]:+.1f}]"
+
+
 def _fmt(value: float | None, signed: bool = False) -> str:
     """A number as short text (at most 2 decimals); ``signed`` prefixes + or − (not for 0)."""
     if value is None:
@@ -323,9 +330,9 @@ class _Writer:
             body.append(
                 [
                     when,
-                    self._signed(v.rotation_deg, SIDE_WORDS),
-                    self._signed(v.tilt_deg, SIDE_WORDS),
-                    self._signed(v.flexion_deg, FLEXION_WORDS),
+                    self._signed(v.rotation_deg, SIDE_WORDS) + _bracket(v.rotation_interval),
+                    self._signed(v.tilt_deg, SIDE_WORDS) + _bracket(v.tilt_interval),
+                    self._signed(v.flexion_deg, FLEXION_WORDS) + _bracket(v.flexion_interval),
                     self._signed(v.lateral_shift, SIDE_WORDS),
                     self._signed(v.sagittal_shift, SAGITTAL_WORDS),
                     self._signed(v.shoulder_elevation, SIDE_WORDS),
@@ -346,6 +353,17 @@ class _Writer:
             ),
             self.small,
         )
+        if any(v.rotation_interval or v.tilt_interval or v.flexion_interval for v in entries):
+            self.para(
+                self._(
+                    N_(
+                        "Brackets: 95% interval of the angle (frames resampled, widened by how "
+                        "much the calibration differs between synthetic heads). A change smaller "
+                        "than these intervals is within the measurement's own noise."
+                    )
+                ),
+                self.small,
+            )
 
     def _signed(self, value: float | None, words: tuple[str, str]) -> str:
         """A signed number with the word of its direction (``words`` = (+ word, − word))."""

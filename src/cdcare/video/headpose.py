@@ -1,12 +1,23 @@
-"""Head pose (yaw, roll, pitch in degrees) from face-mesh and pose landmarks.
+"""Head pose (rotation, tilt, flexion in degrees) from face-mesh and pose landmarks.
 
-Sign conventions (docs/video.md video contract), for a camera facing the patient, non-mirrored
-frames (mirrored selfie videos are flipped horizontally before measurement, so the same holds):
+Angle convention (:mod:`cdcare.video.angles`; docs/video.md, docs/video-angles.md). The full
+3-D head rotation is estimated (a rotation matrix; kept per frame as a quaternion ``quat`` =
+(w, x, y, z) in the body frame +X patient's left, +Y up, +Z forward), and the three clinical
+angles are its projections onto body planes, what a rater judges from above, the front and the
+side:
 
-* ``yaw`` = rotation, + = chin toward the patient's left (the image's right);
-* ``roll`` = tilt, + = head tilted toward the patient's left shoulder (top of the head toward the
-  image's right, a clockwise turn of the face in the image);
-* ``pitch`` = flexion, + = chin down, − = head back.
+* ``yaw`` = rotation: the nose direction seen from above, about the body's vertical;
+  + = chin toward the patient's left (the image's right);
+* ``roll`` = tilt: the head's vertical axis against the body's vertical seen from the front;
+  + = head tilted toward the patient's left shoulder (crown toward the image's right);
+* ``pitch`` = flexion: the head's vertical against the body's vertical seen from the side;
+  + = chin down, − = head back.
+
+These are NOT the angles of an Euler decomposition: a yaw-first decomposition's roll reads
+about ``tilt · cos(rotation)`` on a turned head (a head turned 60° and tilted 20° would read
+10°); the projection reads 20°. The body frame is the camera's (non-mirrored frames; mirrored
+selfie videos are flipped horizontally before measurement), or the trunk's when the pipeline
+measures the trunk's own turn from the shoulders (:mod:`cdcare.video.pipeline`).
 
 Face method: the image positions (x, y pixels) of the 468 face-mesh points are fitted to a
 canonical frontal 3-D face model (``data/face_model.json``) with a scaled-orthographic camera
@@ -14,36 +25,34 @@ canonical frontal 3-D face model (``data/face_model.json``) with a scaled-orthog
 length to guess; a face 0.5–2 m from the camera is close to orthographic). MediaPipe's own depth
 output is not used: it flattens at large turns (on synthetic clips it read 34° for a 45° turn,
 against 42° for the 2-D fit). The rotation ``R`` maps model to camera axes (x right, y down,
-z away from the camera) and is decomposed as ``R = Ry(−yaw) · Rx(pitch) · Rz(roll)``. The fitted
-scale is the outer-eye-corner distance in pixels, whatever the head's rotation.
+z away from the camera); :func:`cdcare.video.angles.body_from_camera` turns it into the body
+frame. The fitted scale is the outer-eye-corner distance in pixels, whatever the head's
+rotation.
 
 Pose method (large rotations: the face mesh saturates near 50–55° and loses the face beyond
-about 65°): from the pose
-model's nose and ears, ``tan(yaw) = k·2·(nose_x − mid_ears_x)/ear_span + c`` measured along the
-head's roll axis: an orthographic head model with the ears at ±r and the nose tip d in front of
-them, ``k = r/d`` (``c``, a bias, is 0 unless set); the pipeline uses the calibrated k
-(:func:`calibration`; :data:`DEFAULT_EAR_NOSE_RATIO` is the geometric value). A per-clip
-calibration of k against the face mesh at 35–50° was tried and dropped: the keypoints' effective
-k grows with the turn (synthetic clips: about 0.75 at 40°, 1.3–2.5 at 60–80°), so calibrating
-where the mesh still works under-read 60–80° turns by 17–23°. The ratio ``2·offset/span`` itself
-saturates beyond about 60° (synthetic calibration clips: 1.2–1.9 for every turn from 48° to 83°,
-not monotone), so no choice of k reads 70–80° turns reliably. Pose keypoints were also tried for
-tilt and flexion where the face is lost (|yaw| ≥ 70°): the ear–eye (Frankfort) line read a
-neutral head as −13° to −29° depending on the side, with up to 30° cross-talk from tilt, and the
-eye and ear lines moved more with flexion than with tilt; not good enough, so tilt and flexion
-stay unmeasured (None) without a face.
+about 65°): from the pose model's nose and ears, the ratio ``2·(nose_x − mid_ears_x)/ear_span``
+measured along the head's roll axis. The calibration maps it to the rotation with an odd
+monotone piecewise-linear map (:class:`PoseYawModel` ``knots``) fitted on the synthetic
+identities; without knots the geometric model ``tan(yaw) = k·ratio`` (``k = r/d``, ears at ±r,
+nose d ahead of them) is used. The ratio grows with the turn up to about 75° and then
+saturates (the pose model guesses the hidden ear), so beyond the last knot the per-frame
+confidence is halved. Pose keypoints were tried for tilt and flexion where the face is lost
+(|rotation| ≥ 70°): the ear–eye line read a neutral head as −13° to −29° depending on the side,
+with up to 30° cross-talk from tilt; not good enough, so tilt and flexion stay unmeasured (None,
+``method`` 'pose' says why) without a face.
 
-Calibration (``data/calibration.json``, :class:`Calibration`): two constants are fitted on
-synthetic clips by ``benchmarks/video_calibrate.py`` on a calibration grid (its own poses, seeds,
-noise and lighting) and evaluated on the separate grid of ``benchmarks/video_accuracy.py``:
-the pose-yaw ``k`` and a monotone piecewise-linear map of face-mesh pitch to true pitch. The
-face mesh regresses head-back poses toward neutral (on synthetic clips: −30° read as −17°, while
-the model fit on the rendered geometry itself reads −30°), so the fit is right and the landmarks
-are biased; the map undoes that bias. Both are unverified on people (``verified: false``).
+Calibration (``data/calibration.json``, :class:`Calibration`): fitted by
+``benchmarks/video_calibrate.py`` (:mod:`cdcare.video.calibration_fit`) on a calibration grid
+of the procedural synthetic identities (:mod:`cdcare.video.synth_identity`, geometry no
+landmark model produced), evaluated leave-one-identity-out by ``benchmarks/video_accuracy.py``:
+an odd map of the face-fit rotation (MediaPipe's landmarks read turns 25–60 % high on those
+heads), the pose-ratio map and a monotone map of face-mesh flexion (the mesh regresses head-back
+poses toward neutral). Tilt is not calibrated. All unverified on people (``verified: false``).
 
 Fusion: judged by the face's own |yaw|: the face method alone up to ``FACE_ONLY_DEG``, the pose
 method alone from ``POSE_ONLY_DEG`` (or when no face is found), a linear blend of the two yaws in
-between; roll and pitch always come from the face when it is found.
+between (the head rotation is turned about the body vertical to the fused yaw, so its tilt and
+flexion projections are unchanged); roll and pitch always come from the face when it is found.
 """
 
 from __future__ import annotations
@@ -58,15 +67,18 @@ from importlib import resources
 import numpy as np
 import numpy.typing as npt
 
+from cdcare.video import angles
 from cdcare.video.landmarks import LEFT_EAR, NOSE, RIGHT_EAR, PoseLandmarks
 
 FloatArray = npt.NDArray[np.float64]
 
-FACE_ONLY_DEG = 40.0
-"""|face yaw| (degrees) up to which the face mesh alone is trusted."""
-POSE_ONLY_DEG = 55.0
-"""|face yaw| (degrees) from which the pose keypoints alone give the yaw (the mesh saturates
-near 50–55° however far the head turns, and loses the face beyond about 65°)."""
+FACE_ONLY_DEG = 55.0
+"""|calibrated face yaw| (degrees) up to which the face mesh alone is trusted."""
+POSE_ONLY_DEG = 70.0
+"""|calibrated face yaw| (degrees) from which the pose keypoints alone give the yaw (the mesh
+saturates near 55–60° however far the head turns, and loses the face beyond about 65–70°).
+Both limits were chosen on the calibration grid, leave-one-identity-out (45–70° band MAE: 7.0°
+with 40/55, 4.8° with 55/70; 70–90°: 7.9° → 8.5°), never on the evaluation grid."""
 DEFAULT_EAR_NOSE_RATIO = 0.7
 """Geometric k of the pose-yaw model (dimensionless): an orthographic head with the ears at
 ±7 cm and the nose tip 10 cm ahead of them. Not fitted; the pipeline uses the calibrated k of
@@ -81,7 +93,9 @@ class HeadAngles:
     """Head angles in degrees (signs: module docstring) with how they were measured.
 
     ``method`` is 'face', 'pose' or 'fused'; ``confidence`` 0–1; ``scale_px`` the outer-eye-corner
-    distance in pixels (None without a face); ``center_px`` the face centre (x, y) in pixels.
+    distance in pixels (None without a face); ``center_px`` the face centre (x, y) in pixels;
+    ``quat`` the full head rotation (w, x, y, z) in the body frame (None when only the pose
+    keypoints measured the rotation).
     """
 
     yaw: float
@@ -91,6 +105,13 @@ class HeadAngles:
     confidence: float
     scale_px: float | None = None
     center_px: tuple[float, float] | None = None
+    quat: tuple[float, float, float, float] | None = None
+
+    def camera_rotation(self) -> FloatArray | None:
+        """The face-model→camera rotation (x right, y down, z away), or None."""
+        if self.quat is None:
+            return None
+        return angles.camera_from_body(angles.from_quaternion(self.quat))
 
 
 @cache
@@ -103,7 +124,10 @@ def face_model() -> FloatArray:
 
 
 def rotation_from_euler(yaw: float, pitch: float, roll: float) -> FloatArray:
-    """Model→camera rotation for angles in degrees (signs: module docstring)."""
+    """Model→camera rotation ``Ry(−yaw)·Rx(pitch)·Rz(roll)`` of yaw-first EULER angles (degrees).
+
+    Not the clinical convention (see :func:`rotation_from_angles`); kept for comparisons.
+    """
     y, p, r = (math.radians(v) for v in (-yaw, pitch, roll))
     ry = np.array([[math.cos(y), 0, math.sin(y)], [0, 1, 0], [-math.sin(y), 0, math.cos(y)]])
     rx = np.array([[1, 0, 0], [0, math.cos(p), -math.sin(p)], [0, math.sin(p), math.cos(p)]])
@@ -112,8 +136,16 @@ def rotation_from_euler(yaw: float, pitch: float, roll: float) -> FloatArray:
     return out
 
 
+def rotation_from_angles(rotation: float, tilt: float, flexion: float) -> FloatArray:
+    """Model→camera rotation whose clinical angles (degrees, module docstring) are given."""
+    return angles.camera_from_body(angles.rotation_from_body_angles(rotation, tilt, flexion))
+
+
 def euler_from_rotation(rot: FloatArray) -> tuple[float, float, float]:
-    """(yaw, pitch, roll) in degrees from a model→camera rotation matrix."""
+    """(yaw, pitch, roll) yaw-first Euler angles (degrees) of a model→camera rotation matrix.
+
+    Not the clinical convention: the pipeline reports body-plane projections
+    (:func:`cdcare.video.angles.body_angles`)."""
     pitch = math.degrees(math.asin(max(-1.0, min(1.0, -float(rot[1, 2])))))
     yaw = -math.degrees(math.atan2(float(rot[0, 2]), float(rot[2, 2])))
     roll = math.degrees(math.atan2(float(rot[1, 0]), float(rot[1, 1])))
@@ -144,7 +176,8 @@ def face_angles(points: FloatArray) -> HeadAngles:
     """Head angles from face-mesh points ((≥468, 2 or 3) pixels; see module docstring)."""
     pts = points[:MESH_POINTS]
     rot, scale, rms = fit_weak_perspective(face_model(), pts)
-    yaw, pitch, roll = euler_from_rotation(rot)
+    head = angles.body_from_camera(rot)
+    yaw, roll, pitch = angles.body_angles(head)
     conf = max(0.0, min(1.0, 1.0 - rms / FACE_RESIDUAL_SCALE))
     center = pts[:, :2].mean(axis=0)
     return HeadAngles(
@@ -155,7 +188,38 @@ def face_angles(points: FloatArray) -> HeadAngles:
         confidence=conf,
         scale_px=scale,
         center_px=(float(center[0]), float(center[1])),
+        quat=angles.quaternion(head),
     )
+
+
+def _turned(face: HeadAngles, yaw: float) -> tuple[float, float, float, float] | None:
+    """The face's head rotation turned about the body vertical so that its rotation is yaw."""
+    if face.quat is None:
+        return None
+    head = angles.about_vertical(yaw - face.yaw) @ angles.from_quaternion(face.quat)
+    return angles.quaternion(head)
+
+
+def with_pitch(face: HeadAngles, pitch: float) -> HeadAngles:
+    """The face angles with flexion replaced by ``pitch`` and the head rotation to match."""
+    quat = face.quat
+    if quat is not None and face.roll is not None and abs(pitch) < 90:
+        head = angles.rotation_from_body_angles(face.yaw, face.roll, pitch)
+        quat = angles.quaternion(head)
+    return replace(face, pitch=pitch, quat=quat)
+
+
+def odd_map(knots: tuple[tuple[float, float], ...], value: float, cap: float = 90.0) -> float:
+    """Odd monotone piecewise-linear map: ``sign(v)·f(|v|)`` through ``knots`` (|measured|,
+    |true|, increasing, starting at (0, 0)), the last segment's slope beyond, capped at ``cap``."""
+    if len(knots) < 2:
+        return value
+    xs = [k[0] for k in knots]
+    ys = [k[1] for k in knots]
+    a = abs(value)
+    i = min(len(xs) - 2, max(0, int(np.searchsorted(xs, a)) - 1))
+    slope = (ys[i + 1] - ys[i]) / (xs[i + 1] - xs[i])
+    return math.copysign(min(cap, ys[i] + slope * (a - xs[i])), value)
 
 
 @dataclass(frozen=True)
@@ -165,7 +229,12 @@ class Calibration:
     ``pitch_measured_deg``/``pitch_true_deg``: knots (degrees, increasing) of the monotone
     piecewise-linear map from face-mesh pitch to pitch (contract sign, + = chin down), extended
     beyond the end knots with the end segments' slopes; ``ear_nose_ratio``: k of
-    :class:`PoseYawModel`; ``source``/``verified``: where they come from.
+    :class:`PoseYawModel` (used when ``pose_ratio_knots`` is empty); ``face_yaw_knots``:
+    (|face-fit rotation|, |true rotation|) degrees of an odd monotone map (:func:`odd_map`);
+    ``pose_ratio_knots``: (|2·offset/span|, |true rotation| degrees) of the pose method;
+    ``spread_deg``: across-identity spread (SD of the per-identity mean error, degrees, keys
+    rotation/tilt/flexion) of the leave-one-identity-out benchmark, which widens every posture
+    interval; ``source``/``verified``: where they come from.
     """
 
     pitch_measured_deg: tuple[float, ...]
@@ -173,6 +242,9 @@ class Calibration:
     ear_nose_ratio: float
     source: str = "U"
     verified: bool = False
+    face_yaw_knots: tuple[tuple[float, float], ...] = ()
+    pose_ratio_knots: tuple[tuple[float, float], ...] = ()
+    spread_deg: tuple[tuple[str, float], ...] = ()
 
     def pitch(self, measured: float) -> float:
         """Calibrated pitch (degrees, + = chin down) for a face-mesh pitch (degrees)."""
@@ -183,16 +255,36 @@ class Calibration:
         slope = (ys[i + 1] - ys[i]) / (xs[i + 1] - xs[i])
         return ys[i] + slope * (measured - xs[i])
 
+    def spread(self, key: str) -> float:
+        """Across-identity spread (degrees) for 'rotation', 'tilt' or 'flexion' (0 if unknown)."""
+        return dict(self.spread_deg).get(key, 0.0)
+
+    def pose_model(self) -> PoseYawModel:
+        """The pose-yaw model of this calibration."""
+        return PoseYawModel(k=self.ear_nose_ratio, knots=self.pose_ratio_knots)
+
     def correct(self, face: HeadAngles) -> HeadAngles:
-        """The face angles with the pitch calibrated (yaw and roll unchanged)."""
+        """The face angles with rotation and flexion calibrated (tilt unchanged), the head
+        rotation rebuilt from them."""
+        yaw = odd_map(self.face_yaw_knots, face.yaw)
         if face.pitch is None:
-            return face
-        return replace(face, pitch=self.pitch(face.pitch))
+            return replace(face, yaw=yaw, quat=_turned(face, yaw))
+        return with_pitch(replace(face, yaw=yaw, quat=_turned(face, yaw)), self.pitch(face.pitch))
 
     @classmethod
     def identity(cls) -> Calibration:
-        """No pitch correction and the geometric k (what the calibration script measures with)."""
+        """No correction and the geometric k (what the calibration script measures with)."""
         return cls((), (), DEFAULT_EAR_NOSE_RATIO, source="geometry", verified=False)
+
+
+def _knots(doc: dict[str, object], key: str) -> tuple[tuple[float, float], ...]:
+    entry = doc.get(key)
+    if not isinstance(entry, dict):
+        return ()
+    knots = tuple((float(a), float(b)) for a, b in entry["knots"])
+    if any(b[0] <= a[0] or b[1] < a[1] for a, b in itertools.pairwise(knots)):
+        raise ValueError(f"calibration.json: {key} knots must increase")
+    return knots
 
 
 @cache
@@ -207,15 +299,35 @@ def calibration() -> Calibration:
         b < a for a, b in itertools.pairwise(ys)
     ):
         raise ValueError("calibration.json: pitch knots must increase")
+    spread = doc.get("spread_deg", {})
     return Calibration(
-        xs, ys, float(doc["pose_yaw"]["k"]), source=str(doc["source"]), verified=doc["verified"]
+        xs,
+        ys,
+        float(doc["pose_yaw"]["k"]),
+        source=str(doc["source"]),
+        verified=doc["verified"],
+        face_yaw_knots=_knots(doc, "face_yaw"),
+        pose_ratio_knots=_knots(doc, "pose_ratio"),
+        spread_deg=tuple((str(k), float(v)) for k, v in spread.items() if k != "meaning"),
     )
+
+
+def image_ear_axis_deg(face: HeadAngles | None) -> float:
+    """Image angle (degrees, clockwise = + since image y points down) of the head's left-right
+    axis as the fitted face shows it, 0 without a face. On a head both turned and tilted this
+    differs from the tilt (a body-plane projection), and it is the axis along which the ears
+    and the nose are compared."""
+    rot = face.camera_rotation() if face is not None else None
+    if rot is None:
+        return 0.0
+    return math.degrees(math.atan2(float(rot[1, 0]), float(rot[0, 0])))
 
 
 def pose_yaw_terms(pose: PoseLandmarks, roll_deg: float) -> tuple[float, float, float]:
     """(nose offset, ear span, confidence) along the head's left-right axis, pixels.
 
-    The axis is the image x axis turned by ``roll_deg`` (the head's tilt); the offset is + toward
+    The axis is the image x axis turned by ``roll_deg`` (:func:`image_ear_axis_deg`); the offset
+    is + toward
     the patient's left. Confidence is the lowest visibility of nose and ears.
     """
     a = math.radians(roll_deg)
@@ -231,14 +343,30 @@ def pose_yaw_terms(pose: PoseLandmarks, roll_deg: float) -> tuple[float, float, 
 @dataclass(frozen=True)
 class PoseYawModel:
     """``tan(yaw) = k·(2·offset/span) + c``: k = ear half-span / nose depth (dimensionless),
-    c = the person's bias (nose off the ear midline at a frontal pose)."""
+    c = the person's bias (nose off the ear midline at a frontal pose). With ``knots``
+    (|2·offset/span|, |yaw| degrees) the yaw is instead the calibrated odd monotone map of the
+    ratio (:func:`odd_map`); beyond the last knot the ratio no longer grows reliably with the
+    turn (the far ear is guessed), so the yaw stays at the last knot's (no extrapolation) and
+    :meth:`confidence` halves there."""
 
     k: float = DEFAULT_EAR_NOSE_RATIO
     c: float = 0.0
+    knots: tuple[tuple[float, float], ...] = ()
 
     def yaw(self, offset: float, span: float) -> float:
         """Yaw in degrees from nose offset and ear span (pixels; see module docstring)."""
+        if len(self.knots) >= 2:
+            if span <= 1e-6:  # ears crossed or on top of each other: profile
+                return math.copysign(self.knots[-1][1], offset) if offset else 0.0
+            ratio, last = 2.0 * offset / span, self.knots[-1][0]
+            return odd_map(self.knots, max(-last, min(last, ratio)))
         return math.degrees(math.atan2(self.k * 2.0 * offset + self.c * span, span))
+
+    def confidence(self, offset: float, span: float, visibility: float) -> float:
+        """Per-frame confidence 0–1: keypoint visibility, halved beyond the calibrated range."""
+        if len(self.knots) >= 2 and (span <= 1e-6 or abs(2.0 * offset / span) > self.knots[-1][0]):
+            return 0.5 * visibility
+        return visibility
 
 
 def fuse(
@@ -267,6 +395,7 @@ def fuse(
         confidence=conf,
         scale_px=face.scale_px,
         center_px=face.center_px,
+        quat=_turned(face, yaw),
     )
 
 
@@ -283,6 +412,10 @@ __all__ = [
     "face_model",
     "fit_weak_perspective",
     "fuse",
+    "image_ear_axis_deg",
+    "odd_map",
     "pose_yaw_terms",
+    "rotation_from_angles",
     "rotation_from_euler",
+    "with_pitch",
 ]

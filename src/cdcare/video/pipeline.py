@@ -27,6 +27,7 @@ import numpy as np
 from cdcare.clinical.video_twstrs import suggest
 from cdcare.errors import N_, NoFaceError
 from cdcare.video import headpose
+from cdcare.video.angles import ANGLE_CONVENTION
 from cdcare.video.headpose import Calibration, HeadAngles, PoseYawModel
 from cdcare.video.io import Frame, VideoInfo, VideoSource, open_video, quiet_native_stderr
 from cdcare.video.landmarks import LandmarkModels
@@ -127,17 +128,14 @@ def _measure_one(
     if face is None or abs(face.yaw) > POSE_EVERY_FRAME_DEG or i % pose_stride == 0:
         pose = models.pose(rgb)
         if pose is not None:
-            roll = face.roll if face is not None and face.roll is not None else 0.0
-            rec.pose_terms = headpose.pose_yaw_terms(pose, roll)
+            rec.pose_terms = headpose.pose_yaw_terms(pose, headpose.image_ear_axis_deg(face))
             rec.body = measure_body(
                 pose,
                 width=w,
                 height=h,
                 face_center_px=face.center_px if face else None,
                 face_scale_px=face.scale_px if face else None,
-                yaw=face.yaw if face else None,
-                pitch=face.pitch if face else None,
-                roll=face.roll if face else None,
+                head_rotation=face.camera_rotation() if face else None,
             )
     if i % probe_stride == 0:
         rec.n_faces = models.count_faces(rgb)
@@ -151,16 +149,33 @@ def _measure_one(
 def _fuse_all(records: Sequence[FrameRecord], cal: Calibration) -> PoseYawModel:
     """Fill ``fused`` angles for every frame: face pitch calibrated, face and pose yaw combined
     (see headpose); returns the pose-yaw model used."""
-    model = PoseYawModel(k=cal.ear_nose_ratio)
+    model = cal.pose_model()
     for r in records:
         pyaw: float | None = None
         pconf = 0.0
         if r.pose_terms is not None and r.pose_terms[2] >= MIN_POSE_CONF:
             pyaw = model.yaw(r.pose_terms[0], r.pose_terms[1])
-            pconf = r.pose_terms[2]
+            pconf = model.confidence(*r.pose_terms)
         face = cal.correct(r.face) if r.face is not None else None
         r.fused = headpose.fuse(face, pyaw, pconf)
     return model
+
+
+MISSING_REASONS = {
+    "no_head": "neither the face mesh nor the pose keypoints found the head",
+    "no_face_mesh": "the face mesh lost the face (turned too far): rotation from the pose "
+    "keypoints only; tilt and flexion need the face",
+}
+"""Codes of ``series.missing_reason`` (per frame; None when every angle was measured)."""
+
+
+def _missing_reason(r: FrameRecord) -> str | None:
+    """Why a frame lacks an angle (a :data:`MISSING_REASONS` code), or None."""
+    if r.fused is None:
+        return "no_head"
+    if r.fused.roll is None or r.fused.pitch is None:
+        return "no_face_mesh"
+    return None
 
 
 def _median(values: Sequence[float | None]) -> float | None:
@@ -184,6 +199,75 @@ def posture_medians(records: Sequence[FrameRecord]) -> dict[str, float | None]:
         "sagittal_shift": _median([b.sagittal_shift for b in bodies]),
         "shoulder_elevation": _median([b.shoulder_elevation for b in bodies]),
     }
+
+
+INTERVAL_LEVEL = 0.95
+BOOTSTRAP_RESAMPLES = 200
+SPREAD_KEYS = {"rotation_deg": "rotation", "tilt_deg": "tilt", "flexion_deg": "flexion"}
+
+
+def _block_bootstrap(
+    values: Sequence[float], block: int, rng: np.random.Generator
+) -> tuple[float, float]:
+    """Percentile interval (INTERVAL_LEVEL) of the median by a moving-block bootstrap."""
+    x = np.asarray(values, dtype=float)
+    n = len(x)
+    if n < 2:
+        return float(x[0]), float(x[0])
+    block = max(1, min(block, n))
+    starts = n - block + 1
+    k = -(-n // block)
+    idx = rng.integers(0, starts, size=(BOOTSTRAP_RESAMPLES, k))[:, :, None] + np.arange(block)
+    meds = np.median(x[idx.reshape(BOOTSTRAP_RESAMPLES, -1)[:, :n]], axis=1)
+    tail = (1 - INTERVAL_LEVEL) / 2 * 100
+    lo, hi = np.percentile(meds, [tail, 100 - tail])
+    return float(lo), float(hi)
+
+
+def posture_intervals(
+    records: Sequence[FrameRecord],
+    medians: dict[str, float | None],
+    *,
+    fps: float,
+    cal: Calibration,
+    widen: bool = True,
+) -> dict[str, list[float] | None]:
+    """A 95 % interval for every posture median (same units as the median), None without one.
+
+    The median's sampling spread over frames comes from a moving-block bootstrap (blocks of
+    half a second, since neighbouring frames are correlated; a fixed seed, so the same clip
+    gives the same interval). For the angles, it is then widened by the calibration's
+    across-identity spread ``s`` (:meth:`Calibration.spread`): each half-width ``h`` becomes
+    ``sqrt(h² + (1.96·s)²)``, since one person's geometry can bias the reading by about that
+    much. ``widen`` False skips that (relative to the same person's neutral reference, a
+    per-person bias cancels).
+    """
+    rng = np.random.default_rng(12345)
+    block = max(1, round(fps / 2))
+    fused = [r.fused for r in records if r.fused is not None]
+    bodies = [r.body for r in records if r.body is not None and r.body.shoulders_visible]
+    series: dict[str, list[float]] = {
+        "rotation_deg": [a.yaw for a in fused],
+        "tilt_deg": [a.roll for a in fused if a.roll is not None],
+        "flexion_deg": [a.pitch for a in fused if a.pitch is not None],
+        "lateral_shift": [b.lateral_shift for b in bodies if b.lateral_shift is not None],
+        "sagittal_shift": [b.sagittal_shift for b in bodies if b.sagittal_shift is not None],
+        "shoulder_elevation": [
+            b.shoulder_elevation for b in bodies if b.shoulder_elevation is not None
+        ],
+    }
+    out: dict[str, list[float] | None] = {}
+    for key, vals in series.items():
+        med = medians.get(key)
+        if med is None or not vals:
+            out[key] = None
+            continue
+        lo, hi = _block_bootstrap(vals, block, rng)
+        spread = 1.96 * cal.spread(SPREAD_KEYS[key]) if widen and key in SPREAD_KEYS else 0.0
+        down = float(np.hypot(max(med - lo, 0.0), spread))
+        up = float(np.hypot(max(hi - med, 0.0), spread))
+        out[key] = [med - down, med + up]
+    return out
 
 
 def _sub(a: float | None, b: float | None) -> float | None:
@@ -220,8 +304,17 @@ def summarize(
     absolute = posture_medians(records)
     ref = reference or {}
     posture = absolute
+    intervals = posture_intervals(records, absolute, fps=fps, cal=cal, widen=reference is None)
+    within_noise: dict[str, bool | None] | None = None
     if reference is not None:
         posture = {k: _sub(v, ref.get(k)) for k, v in absolute.items()}
+        intervals = {
+            k: None if iv is None or ref.get(k) is None else [iv[0] - ref[k], iv[1] - ref[k]]  # type: ignore[operator]
+            for k, iv in intervals.items()
+        }
+        within_noise = {
+            k: None if iv is None else iv[0] <= 0.0 <= iv[1] for k, iv in intervals.items()
+        }
     yaw0, roll0, pitch0 = (ref.get(k) or 0.0 for k in POSTURE_KEYS[:3])
 
     def angle(r: FrameRecord, which: str, zero: float) -> float | None:
@@ -285,12 +378,24 @@ def summarize(
             "warnings": [w.to_json(lang) for w in warnings],
         },
         "posture": {k: _r(v, 3) for k, v in posture.items()},
+        "posture_interval": {
+            k: None if iv is None else [round(iv[0], 3), round(iv[1], 3)]
+            for k, iv in intervals.items()
+        },
+        "posture_interval_level": INTERVAL_LEVEL,
+        "change_within_noise": within_noise,
         "series": {
             "t_s": [round(x, 4) for x in t],
             "yaw_deg": yaw,
             "roll_deg": roll,
             "pitch_deg": pitch,
             "method": methods,
+            "quat_wxyz": [
+                [round(q, 5) for q in r.fused.quat] if r.fused and r.fused.quat else None
+                for r in records
+            ],
+            "angle_convention": ANGLE_CONVENTION,
+            "missing_reason": [_missing_reason(r) for r in records],
             "confidence": [_r(r.fused.confidence if r.fused else None) for r in records],
             "pose_yaw_model": {"k": pose_model.k, "c": pose_model.c},
             "calibration": {"source": cal.source, "verified": cal.verified},
@@ -354,6 +459,7 @@ __all__ = [
     "analyze_path",
     "measure_frames",
     "neutral_posture",
+    "posture_intervals",
     "posture_medians",
     "summarize",
 ]

@@ -6,13 +6,16 @@ All values are unitless fractions, signs per the docs/video.md video contract:
   + = the patient's left shoulder higher. Left/right are the pose model's labels of the
   person's own sides (the frame is un-mirrored before measurement).
 * ``lateral_shift`` = displacement of the head's pivot from the shoulder midpoint along the
-  shoulder line, in outer-eye-corner distances (the face fit's scale): + = toward the patient's
-  left. The pivot is a point of the canonical face model behind and below the face
+  shoulder line, in inter-ocular distances (the distance between the eye centres, the unit of
+  ``cdcare synth``'s truth and of the TWSTRS thresholds; the face fit's outer-eye-corner scale
+  divided by :data:`IOD_PER_EYE_CORNERS`): + = toward the patient's left. The pivot is a
+  point of the canonical face model behind and below the face
   (:data:`PIVOT_MODEL`, near the upper cervical spine; an estimate, unverified), carried through
   the fitted head rotation, so turning or tilting the head about the neck does not read as a
   shift.
 * ``sagittal_shift`` = how far the ear midpoint lies in front of the shoulder midpoint in the pose
-  model's 3-D world coordinates, in outer-eye-corner distances: + = forward (toward the camera).
+  model's 3-D world coordinates, in inter-ocular distances (the pose model's outer eye points
+  give the scale, converted the same way): + = forward (toward the camera).
   Depth from a single frontal camera is coarse: compare against a neutral reference.
 
 Shoulders count as visible when both have pose visibility ≥ ``MIN_VISIBILITY`` and lie inside the
@@ -26,7 +29,6 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from cdcare.video.headpose import rotation_from_euler
 from cdcare.video.landmarks import (
     LEFT_EAR,
     LEFT_SHOULDER,
@@ -41,6 +43,9 @@ MIN_VISIBILITY = 0.5
 PIVOT_MODEL: tuple[float, float, float] = (0.0, 0.8, 1.2)
 """Head pivot in face-model units (x right, y down, z away from camera) from the face centroid."""
 LEFT_EYE_OUTER, RIGHT_EYE_OUTER = 3, 6  # pose landmark indices
+IOD_PER_EYE_CORNERS = 0.6955
+"""Inter-ocular (eye-centre) distance over outer-eye-corner distance in the canonical face model
+(eye centre = midpoint of its two corners; 61.6 / 88.5 mm on the synthetic heads)."""
 
 
 @dataclass(frozen=True)
@@ -73,11 +78,12 @@ def measure_body(
     height: int,
     face_center_px: tuple[float, float] | None,
     face_scale_px: float | None,
-    yaw: float | None,
-    pitch: float | None,
-    roll: float | None,
+    head_rotation: FloatArray | None,
 ) -> BodyMeasure:
-    """Shoulder elevation, lateral and sagittal shift for one frame (module docstring)."""
+    """Shoulder elevation, lateral and sagittal shift for one frame (module docstring).
+
+    ``head_rotation`` is the face-model→camera rotation of the fitted face (None without one).
+    """
     if not shoulders_visible(pose, width, height):
         return BodyMeasure(shoulders_visible=False)
     left, right = pose.points[LEFT_SHOULDER], pose.points[RIGHT_SHOULDER]
@@ -87,11 +93,12 @@ def measure_body(
         return BodyMeasure(shoulders_visible=False)
     elevation = float(right[1] - left[1]) / width_px
     lateral: float | None = None
-    if face_center_px is not None and face_scale_px and yaw is not None:
-        rot = rotation_from_euler(yaw, pitch or 0.0, roll or 0.0)
+    if face_center_px is not None and face_scale_px and head_rotation is not None:
+        rot = head_rotation
         pivot = np.asarray(face_center_px) + face_scale_px * (rot @ np.asarray(PIVOT_MODEL))[:2]
         mid = (left + right) / 2
         lateral = float((pivot - mid) @ (across / width_px)) / face_scale_px
+        lateral /= IOD_PER_EYE_CORNERS
     sagittal: float | None = None
     w = pose.world
     if np.all(np.isfinite(w)):
@@ -99,7 +106,7 @@ def measure_body(
         if eyes > 1e-4:
             ears_z = (w[LEFT_EAR, 2] + w[RIGHT_EAR, 2]) / 2
             shoulders_z = (w[LEFT_SHOULDER, 2] + w[RIGHT_SHOULDER, 2]) / 2
-            sagittal = float(shoulders_z - ears_z) / eyes
+            sagittal = float(shoulders_z - ears_z) / eyes / IOD_PER_EYE_CORNERS
     return BodyMeasure(True, elevation, lateral, sagittal)
 
 

@@ -9,16 +9,25 @@ Conventions (docs/video.md video contract). The camera faces the patient; unless
 selfie), the patient's left is the IMAGE RIGHT. Angles are degrees in the patient's frame, also
 for mirrored clips:
 
-* ``yaw_deg`` (rotation) + = chin turned toward the patient's left;
-* ``roll_deg`` (tilt) + = head tilted toward the patient's left shoulder;
-* ``pitch_deg`` (flexion) + = chin down, − = head back;
-* the head rotation is R = Ry(yaw) · Rx(pitch) · Rz(−roll) in the model frame
-  (+X patient's left, +Y up, +Z forward): yaw first, then pitch, then roll (intrinsic);
+* the angles are the clinical convention of :mod:`cdcare.video.angles`: projections of the head
+  rotation onto the torso's body planes (model frame +X patient's left, +Y up, +Z forward);
+* ``yaw_deg`` (rotation) + = chin turned toward the patient's left (nose direction seen from
+  above);
+* ``roll_deg`` (tilt) + = head tilted toward the patient's left shoulder (head vertical seen
+  from the front);
+* ``pitch_deg`` (flexion) + = chin down, − = head back (head vertical seen from the side);
+* the head rotation is the unique one with those projections
+  (:func:`cdcare.video.angles.rotation_from_body_angles`); the sidecar also gives it per frame
+  as a quaternion ``quat_wxyz`` (w, x, y, z) in the model frame;
 * ``lateral_shift`` + = head moved toward the patient's left, ``sagittal_shift`` + = forward,
   both as a fraction of the inter-ocular (iris-centre) distance (63 mm in the model);
 * ``shoulder_elevation`` + = patient's left shoulder higher, as a fraction of shoulder width
   (the torso is turned in the image plane by asin(elevation));
-* tremor: ``tremor_deg · sin(2π · tremor_hz · t)`` added to the ``tremor_axis`` angle, i.e.
+* tremor (``tremor_shape`` "sine"): ``tremor_deg · sin(2π · tremor_hz · t)`` added to the
+  ``tremor_axis`` angle; "jerky": the phase wanders (±10 % of the frequency, a seeded random
+  walk) and the wave has 2nd and 3rd harmonics (0.5, 0.33) scaled back to peak ``tremor_deg``,
+  like an irregular dystonic tremor; "modulated": the sine's amplitude is multiplied by
+  ``0.6 + 0.4 · sin(2π · 0.3 Hz · t)`` (waxing and waning); i.e.
   ``tremor_deg`` is the zero-to-peak amplitude (degrees) and t the frame timestamp (s);
 * ``lighting``: the whole frame's brightness is multiplied by
   ``1 + 0.3 · lighting · sin(2π · 0.25 Hz · t)`` (a slow change, outside the tremor band);
@@ -47,8 +56,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from cdcare.errors import N_, InputError
+from cdcare.video.angles import ANGLE_CONVENTION
 
 TremorAxis = Literal["yaw", "roll", "pitch"]
+TremorShape = Literal["sine", "jerky", "modulated"]
 LIMITS: Final[dict[str, tuple[float, float]]] = {
     "yaw_deg": (-85.0, 85.0),
     "roll_deg": (-60.0, 60.0),
@@ -66,7 +77,7 @@ LIMITS: Final[dict[str, tuple[float, float]]] = {
     "lighting": (0.0, 1.0),
 }  # technical limits of the renderer, not clinical thresholds
 LIGHTING_HZ: Final = 0.25
-FORMAT_VERSION: Final = 1
+FORMAT_VERSION: Final = 2
 
 
 @dataclass(frozen=True)
@@ -74,7 +85,10 @@ class SynthSpec:
     """What to render; validated on construction (InputError naming the bad field).
 
     Units and signs: see the module docstring. ``seconds`` and ``fps`` set the frame count and
-    timestamps; ``width``/``height`` in pixels (even); ``seed`` drives the noise.
+    timestamps; ``width``/``height`` in pixels (even); ``seed`` drives the noise;
+    ``identity`` names the person (:mod:`cdcare.video.synth_identity`; default ``ana``, a
+    procedural head: the astronaut's face depth is MediaPipe's own, so the calibration, fitted
+    on geometry MediaPipe did not make, reads it low).
     """
 
     yaw_deg: float = 0.0
@@ -86,6 +100,7 @@ class SynthSpec:
     tremor_hz: float = 0.0
     tremor_deg: float = 0.0
     tremor_axis: TremorAxis = "yaw"
+    tremor_shape: TremorShape = "sine"
     seconds: float = 3.0
     fps: float = 30.0
     width: int = 640
@@ -94,8 +109,12 @@ class SynthSpec:
     noise: float = 0.0
     lighting: float = 0.0
     seed: int = 0
+    identity: str = "ana"
 
     def __post_init__(self) -> None:
+        from cdcare.video.synth_identity import identity
+
+        identity(self.identity)  # InputError for an unknown name
         for name, (low, high) in LIMITS.items():
             value = getattr(self, name)
             if not isinstance(value, int | float) or not math.isfinite(value):
@@ -106,6 +125,9 @@ class SynthSpec:
                     N_("{name} must be between {low} and {high} (got {value})"),
                     name=name, low=low, high=high, value=value,
                 )  # fmt: skip
+        if self.tremor_shape not in get_args(TremorShape):
+            raise InputError(N_("tremor_shape must be sine, jerky or modulated (got {value})"),
+                             value=self.tremor_shape)  # fmt: skip
         if self.tremor_axis not in get_args(TremorAxis):
             raise InputError(N_("tremor_axis must be yaw, roll or pitch (got {value})"),
                              value=self.tremor_axis)  # fmt: skip
@@ -149,6 +171,12 @@ class FrameTruth:
     sagittal_shift: float
     shoulder_elevation: float
 
+    def quaternion(self) -> tuple[float, float, float, float]:
+        """The true head rotation relative to the torso as a quaternion (w, x, y, z)."""
+        from cdcare.video.angles import quaternion, rotation_from_body_angles
+
+        return quaternion(rotation_from_body_angles(self.yaw_deg, self.roll_deg, self.pitch_deg))
+
 
 @dataclass(frozen=True)
 class GroundTruth:
@@ -170,10 +198,14 @@ class GroundTruth:
             "generator": "cdcare.video.synth",
             "format_version": FORMAT_VERSION,
             "photo": PHOTO_SOURCE,
-            "conventions": "angles deg in the patient's frame: yaw + chin to patient's left, "
-            "roll + toward left shoulder, pitch + chin down; R = Ry(yaw)Rx(pitch)Rz(-roll); "
-            "shifts in inter-ocular distances, + = patient's left / forward; tremor_deg is "
-            "zero-to-peak",
+            "angle_convention": ANGLE_CONVENTION,
+            "conventions": "angles deg, body-plane projections of the head rotation relative "
+            "to the torso (cdcare.video.angles): yaw = nose direction seen from above, + chin "
+            "to patient's left; roll = head vertical vs body vertical seen from the front, + "
+            "toward left shoulder; pitch = the same seen from the side, + chin down; "
+            "quat_wxyz = head rotation in the model frame (+X patient's left, +Y up, "
+            "+Z forward); shifts in inter-ocular distances, + = patient's left / forward; "
+            "tremor_deg is zero-to-peak",
             "spec": asdict(s),
             "camera": _camera_json(s),
             "video": {
@@ -185,7 +217,8 @@ class GroundTruth:
                 "mirrored": s.mirrored,
             },
             "frames": {
-                f.name: [getattr(fr, f.name) for fr in self.frames] for f in fields(FrameTruth)
+                **{f.name: [getattr(fr, f.name) for fr in self.frames] for f in fields(FrameTruth)},
+                "quat_wxyz": [list(fr.quaternion()) for fr in self.frames],
             },
         }
 
@@ -201,9 +234,10 @@ class GroundTruth:
 
 def _camera_json(spec: SynthSpec) -> dict[str, float]:
     """Pinhole camera of the clip: focal length and principal point (pixels), distance (mm)."""
+    from cdcare.video.synth_identity import identity
     from cdcare.video.synth_raster import Camera
 
-    cam = Camera.for_frame(spec.width, spec.height)
+    cam = Camera.for_frame(spec.width, spec.height, identity(spec.identity).focal)
     return {
         "focal_px": cam.focal_px,
         "principal_x_px": (cam.width - 1) / 2,
@@ -224,12 +258,33 @@ def load_truth(path: Path) -> GroundTruth:
                          path=str(path), reason=str(exc)) from None  # fmt: skip
 
 
+JERKY_HARMONICS: Final = (1.0, 0.5, 0.33)
+
+
+def tremor_wave(spec: SynthSpec) -> NDArray[np.float64]:
+    """The unit tremor wave per frame (peak 1; ``tremor_shape``, module docstring)."""
+    t = np.arange(spec.n_frames) / spec.fps
+    if spec.tremor_shape == "jerky":
+        rng = np.random.default_rng(spec.seed + 7)
+        jitter = np.cumsum(rng.normal(0.0, 0.02, len(t)))
+        jitter = 0.1 * np.tanh(jitter)  # frequency within ±10 %
+        phase = 2 * np.pi * spec.tremor_hz * np.cumsum(1 + jitter) / spec.fps
+        wave = sum(a * np.sin((k + 1) * phase) for k, a in enumerate(JERKY_HARMONICS))
+        peak = float(np.max(np.abs(wave))) if len(t) > 1 else 1.0
+        return np.asarray(wave / (peak or 1.0), np.float64)
+    wave = np.sin(2 * np.pi * spec.tremor_hz * t)
+    if spec.tremor_shape == "modulated":
+        wave = wave * (0.6 + 0.4 * np.sin(2 * np.pi * 0.3 * t))
+    return np.asarray(wave, np.float64)
+
+
 def frame_truths(spec: SynthSpec) -> tuple[FrameTruth, ...]:
     """The true pose of every frame (timestamps i/fps s; tremor added to its axis)."""
     out = []
+    waves = tremor_wave(spec)
     for i in range(spec.n_frames):
         t = i / spec.fps
-        wobble = spec.tremor_deg * math.sin(2 * math.pi * spec.tremor_hz * t)
+        wobble = spec.tremor_deg * waves[i]
         angles = {"yaw": spec.yaw_deg, "roll": spec.roll_deg, "pitch": spec.pitch_deg}
         angles[spec.tremor_axis] += wobble
         out.append(
@@ -282,6 +337,7 @@ def write_clip(path: Path, spec: SynthSpec) -> GroundTruth:
 
 
 __all__ = [
+    "ANGLE_CONVENTION",
     "LIMITS",
     "FrameTruth",
     "GroundTruth",
@@ -289,5 +345,6 @@ __all__ = [
     "frame_truths",
     "load_truth",
     "render_frames",
+    "tremor_wave",
     "write_clip",
 ]

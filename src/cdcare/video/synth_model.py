@@ -30,6 +30,19 @@ import numpy as np
 from numpy.typing import NDArray
 
 from cdcare.errors import N_, CdcareError
+from cdcare.video.synth_identity import (
+    CHIN,
+    DEFAULT_IDENTITY,
+    LIP,
+    NASION,
+    NOSE_TIP,
+    SUBNASALE,
+    Identity,
+    ear_mesh,
+    face_depth,
+    identity,
+    warp_jaw,
+)
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
@@ -40,6 +53,8 @@ PHOTO_SOURCE: Final = (
 IPD_MM: Final = 63.0  # typical adult inter-pupillary distance, sets the model's scale
 HEAD_CENTRE_MM: Final = (0.0, 10.0, -85.0)  # skull ellipsoid centre
 HEAD_SEMI_AXES_MM: Final = (98.0, 118.0, 108.0)  # half width, half height, half length
+PROCEDURAL_SEMI_AXES_MM: Final = (82.0, 112.0, 100.0)  # skull of the procedural identities
+EAR_CENTRE_MM: Final = (83.0, -15.0, -80.0)  # +X ear of the procedural identities
 PIVOT_MM: Final = (0.0, -70.0, -85.0)  # head rotation centre (upper cervical spine)
 NECK_CENTRE_Z_MM: Final = -72.0
 NECK_RADII_MM: Final = (50.0, 52.0)  # half width (X), half depth (Z)
@@ -198,14 +213,16 @@ def _orient(verts: F64, tris: I64, outward: F64) -> I64:
     return out
 
 
-def _orient_manifold(verts: F64, tris: I64, outward: F64) -> I64:
+def _orient_manifold(verts: F64, tris: I64, outward: F64, seeds: int | None = None) -> I64:
     """Consistent winding over a connected mesh (neighbours traverse shared edges oppositely).
 
-    The triangle whose normal is most aligned with ``outward`` (a 3-vector) fixes the sense.
+    The triangle whose normal is most aligned with ``outward`` (a 3-vector), among the first
+    ``seeds`` triangles (all if None), fixes the sense.
     """
     a, b, c = verts[tris[:, 0]], verts[tris[:, 1]], verts[tris[:, 2]]
     n = np.cross(b - a, c - a)
-    seed = int(np.argmax(np.abs(n @ outward) / np.maximum(np.linalg.norm(n, axis=1), 1e-9)))
+    align = np.abs(n @ outward) / np.maximum(np.linalg.norm(n, axis=1), 1e-9)
+    seed = int(np.argmax(align[:seeds]))
     out = [list(t) for t in tris.tolist()]
     if n[seed] @ outward < 0:
         out[seed][1], out[seed][2] = out[seed][2], out[seed][1]
@@ -230,8 +247,14 @@ def _orient_manifold(verts: F64, tris: I64, outward: F64) -> I64:
     return np.asarray(out, dtype=np.int64)
 
 
-def _textures(photo: NDArray[np.uint8], face_uv: F64, oval: list[int]) -> NDArray[np.uint8]:
-    """Atlas = [photo | torso photo (face removed, helmet inpainted) | hair tile | flat tiles]."""
+def _textures(
+    photo: NDArray[np.uint8], face_uv: F64, oval: list[int], ident: Identity
+) -> NDArray[np.uint8]:
+    """Atlas = [photo | torso photo (face removed, helmet inpainted) | hair tile | flat tiles].
+
+    The face (inside its oval) and the skin tile are tinted by the identity's ``skin`` gains,
+    the hair tile and the photo's hair by its ``hair`` gains.
+    """
     import cv2
 
     torso = photo.copy()
@@ -271,6 +294,16 @@ def _textures(photo: NDArray[np.uint8], face_uv: F64, oval: list[int]) -> NDArra
     atlas[:TILE, 1024 : 1024 + TILE] = hair
     atlas[:64, 1024 + TILE :] = skin
     atlas[64:128, 1024 + TILE :] = dark
+    if ident.skin != (1.0, 1.0, 1.0) or ident.hair != (1.0, 1.0, 1.0):
+        face_zone = cv2.dilate(face_mask, np.ones((9, 9), np.uint8)) > 0
+        hair_zone = ring & ~face_zone
+        work = atlas.astype(np.float32)
+        skin_g, hair_g = np.asarray(ident.skin), np.asarray(ident.hair)
+        work[:512, :512][face_zone] *= skin_g
+        work[:512, :512][hair_zone] *= hair_g
+        work[:TILE, 1024 : 1024 + TILE] *= hair_g
+        work[:64, 1024 + TILE :] *= skin_g
+        atlas = np.clip(work, 0, 255).astype(np.uint8)
     return atlas
 
 
@@ -278,13 +311,15 @@ SKIN_UV: Final = (1024.0 + TILE + 32.0, 32.0)
 DARK_UV: Final = (1024.0 + TILE + 32.0, 96.0)
 
 
-def _skull(oval_pts: F64, n_rings: int = 14) -> tuple[F64, I64]:
+def _skull(
+    oval_pts: F64, n_rings: int = 14, semi_axes: tuple[float, float, float] = HEAD_SEMI_AXES_MM
+) -> tuple[F64, I64]:
     """Loft from the face oval (closed loop, model mm) to the back pole of the skull ellipsoid.
 
     Vertex 0..len(oval)-1 of the result are the oval points themselves (shared with the face).
     """
     c = np.asarray(HEAD_CENTRE_MM)
-    ax = np.asarray(HEAD_SEMI_AXES_MM)
+    ax = np.asarray(semi_axes)
     rel = (oval_pts - c) / ax
     r0 = np.linalg.norm(rel, axis=1)
     e0 = rel / r0[:, None]
@@ -393,8 +428,10 @@ def _neutralise(face: F64) -> F64:
 
 
 @cache
-def scene_model() -> SceneModel:
-    """Build (once per process) the person to render; see the module docstring."""
+def scene_model(name: str = DEFAULT_IDENTITY) -> SceneModel:
+    """Build (once per process and identity) the person to render; see the module docstring
+    and :mod:`cdcare.video.synth_identity`."""
+    ident = identity(name)
     photo = _photo()
     lm = _landmarks(photo)
     eyes = (468, 473)  # right iris centre (image left), left iris centre (image right)
@@ -404,6 +441,10 @@ def scene_model() -> SceneModel:
     face = (lm - origin) * scale * flip
     neutral = _neutralise(face)
     face = face @ neutral
+    if ident.procedural:  # keep the 2-D feature positions, replace all depth
+        anchors = {k: float(face[k, 1]) for k in (NASION, NOSE_TIP, SUBNASALE, LIP, CHIN)}
+        xy = warp_jaw(face[:, :2], anchors, ident)
+        face = np.column_stack([xy, face_depth(xy, anchors, ident)])
     ftris, loops = _face_triangles()
     oval = loops[0]
     extra_v: list[F64] = []
@@ -418,11 +459,15 @@ def scene_model() -> SceneModel:
     face = np.concatenate([face, np.asarray(extra_v)])
     ftris = np.concatenate([ftris, np.asarray(extra_t, dtype=np.int64)])
 
-    skull_v, skull_t = _skull(face[oval])
+    skull_v, skull_t = _skull(
+        face[oval], semi_axes=PROCEDURAL_SEMI_AXES_MM if ident.procedural else HEAD_SEMI_AXES_MM
+    )
     skull_idx = np.concatenate([np.asarray(oval), len(face) + np.arange(len(skull_v) - len(oval))])
     verts = np.concatenate([face, skull_v[len(oval) :]])
     skull_t = skull_idx[skull_t]
-    head_t = _orient_manifold(verts, np.concatenate([ftris, skull_t]), np.array([0.0, 0.0, 1.0]))
+    head_t = _orient_manifold(
+        verts, np.concatenate([ftris, skull_t]), np.array([0.0, 0.0, 1.0]), seeds=len(ftris)
+    )
     ftris, skull_t = head_t[: len(ftris)], head_t[len(ftris) :]
     corners = verts[skull_t]
     cent = corners.mean(axis=1)
@@ -434,6 +479,20 @@ def scene_model() -> SceneModel:
     front = inside.all(axis=1) & (cent[:, 2] > HEAD_CENTRE_MM[2])
     skull_uv = np.where(hair[:, None, None], hair_uv, np.asarray(SKIN_UV))
     skull_uv = np.where(front[:, None, None], photo_uv, skull_uv)
+    if ident.ears:
+        for side in (1.0, -1.0):
+            centre = np.asarray(EAR_CENTRE_MM) * np.array([side, 1.0, 1.0])
+            ear_v, ear_t = ear_mesh(side, centre)
+            ear_t = ear_t + len(verts)
+            verts = np.concatenate([verts, ear_v])
+            ear_t = _orient(verts, ear_t, verts[ear_t].mean(axis=1) - centre)
+            skull_t = np.concatenate([skull_t, ear_t])
+            skull_uv = np.concatenate(
+                [skull_uv, np.broadcast_to(np.asarray(SKIN_UV), (len(ear_t), 3, 2))]
+            )
+    if ident.size != 1.0:
+        pivot = np.asarray(PIVOT_MM)
+        verts = pivot + ident.size * (verts - pivot)
     n_head = len(verts)
 
     neck_v, neck_blend, neck_t = _neck()
@@ -467,6 +526,6 @@ def scene_model() -> SceneModel:
         normals0=vertex_normals(verts, tris),
         torso=torso_mask,
         neck=neck_mask,
-        atlas=_textures(photo, lm, oval),
-        iod_mm=IPD_MM,
+        atlas=_textures(photo, lm, oval, ident),
+        iod_mm=IPD_MM * ident.size,
     )

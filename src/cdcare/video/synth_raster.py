@@ -36,13 +36,17 @@ class Camera:
     centre_y: float = 0.5
 
     @classmethod
-    def for_frame(cls, width: int, height: int) -> Camera:
-        """Head-and-shoulders framing: camera 1.2 m away at eye height, eyes on the optical axis.
+    def for_frame(cls, width: int, height: int, focal_heights: float = 1.75) -> Camera:
+        """Head-and-shoulders framing: camera at eye height, eyes on the optical axis.
 
+        The focal length is ``focal_heights`` × the frame height in pixels (1.75: 1.2 m away;
+        about 1.0 is a phone's main or selfie camera, ~26 mm equivalent); the distance is set
+        so that the head keeps the same size in the frame (1.2 m × focal_heights / 1.75).
         The neutral head is seen straight on (no perspective offset of its angles); the
         principal point sits at 42 % of the height so that the shoulders fit in the frame.
         """
-        return cls(width, height, 1.75 * height, 1200.0, 0.0, 0.42)
+        distance = 1200.0 * focal_heights / 1.75
+        return cls(width, height, focal_heights * height, distance, 0.0, 0.42)
 
     def project(self, pts: F64) -> tuple[F64, F64]:
         """Image coordinates (N×2, pixels, pixel centres at integers) and depth (N, mm)."""

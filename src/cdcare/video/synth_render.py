@@ -1,6 +1,8 @@
 """Posing, lighting and drawing one synthetic frame (used by :mod:`cdcare.video.synth`).
 
-Sign conventions are those of :mod:`cdcare.video.synth`; the model frame is that of
+Sign conventions are those of :mod:`cdcare.video.synth` (the head is posed by
+:func:`cdcare.video.angles.rotation_from_body_angles`, so its true angles are body-plane
+projections, the convention the pipeline reports); the model frame is that of
 :mod:`cdcare.video.synth_model` (mm, +X patient's left, +Y up, +Z forward).
 """
 
@@ -12,7 +14,9 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from cdcare.video.angles import rotation_from_body_angles
 from cdcare.video.synth import LIGHTING_HZ, FrameTruth, SynthSpec
+from cdcare.video.synth_identity import identity
 from cdcare.video.synth_model import (
     PIVOT_MM,
     STERNUM_MM,
@@ -37,8 +41,8 @@ class Renderer:
 
     def __init__(self, spec: SynthSpec) -> None:
         self.spec = spec
-        self.model: SceneModel = scene_model()
-        self.camera = Camera.for_frame(spec.width, spec.height)
+        self.model: SceneModel = scene_model(spec.identity)
+        self.camera = Camera.for_frame(spec.width, spec.height, identity(spec.identity).focal)
         self.rng = np.random.default_rng(spec.seed)
         self._bank: list[NDArray[np.float32]] = []
         m = self.model
@@ -98,7 +102,9 @@ class Renderer:
         out = torso.copy()
         for b in np.unique(m.blend[m.blend > 0]):
             sel = m.blend == b
-            r = rotation(b * truth.yaw_deg, b * truth.pitch_deg, b * truth.roll_deg)
+            r = rotation_from_body_angles(
+                b * truth.yaw_deg, b * truth.roll_deg, b * truth.pitch_deg
+            )
             head = (m.verts[sel] - pivot) @ r.T + pivot + b * shift
             out[sel] = (1.0 - b) * torso[sel] + b * head
         return out
