@@ -1,0 +1,272 @@
+"""Web load: N concurrent logged-in clients against a real ``cdcare serve`` on this machine.
+
+Each client logs in once (its own server-side session), then loops for ``--seconds``: the
+patient list (``GET /patients``), one patient's timeline (``GET /patients/{id}``) and a PHQ-9
+saved through the JSON API (``POST /api/patients/{id}/assessments``). Prints, per backend and
+client count: requests, throughput (requests/s), p50/p95/p99 latency in ms, errors (any status
+other than the expected one, or a transport error) and how many answers mentioned
+"database is locked". Targets (issue): at 50 clients p95 < 200 ms, zero errors, zero locks.
+
+Only loopback traffic; every loop is bounded in time. Run:
+
+    .venv/bin/python benchmarks/web_load.py                       # SQLite and PostgreSQL
+    .venv/bin/python benchmarks/web_load.py --backend sqlite --clients 50 --seconds 10
+    .venv/bin/python benchmarks/web_load.py --backend postgres --workers 4
+
+PostgreSQL: a private throwaway cluster is started from the Debian server binaries
+(initdb/pg_ctl, as user postgres when run as root), like the test suite does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import os
+import pwd
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+CDCARE = str(Path(sys.executable).with_name("cdcare"))
+PASSWORD = "cdcare-demo-2026"
+USERS = ("demo-doctor", "demo-nurse")
+PHQ9 = {f"q{i}": (i % 3) for i in range(1, 10)}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def postgres() -> Iterator[str]:
+    """A private PostgreSQL cluster on a Unix socket; yields a SQLAlchemy URL."""
+    found = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4])
+    )
+    bindir = Path(found[-1]).parent if found else Path(shutil.which("initdb") or "").parent
+    datadir = Path(tempfile.mkdtemp(prefix="cdload-pg"))
+    prefix: list[str] = []
+    if os.geteuid() == 0:
+        pw = pwd.getpwnam("postgres")
+        os.chown(datadir, pw.pw_uid, pw.pw_gid)
+        prefix = ["runuser", "-u", "postgres", "--"]
+    port = _free_port()
+    data = str(datadir / "data")
+    subprocess.run(
+        [
+            *prefix,
+            str(bindir / "initdb"),
+            "-D",
+            data,
+            "-U",
+            "cdcare",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [
+            *prefix,
+            str(bindir / "pg_ctl"),
+            "-D",
+            data,
+            "-w",
+            "-l",
+            str(datadir / "log"),
+            "-o",
+            f"-k {datadir} -p {port} -c listen_addresses='' -c max_connections=300",
+            "start",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    try:
+        yield f"postgresql+psycopg://cdcare@/postgres?host={datadir}&port={port}"
+    finally:
+        subprocess.run(
+            [*prefix, str(bindir / "pg_ctl"), "-D", data, "-m", "immediate", "stop"],
+            check=False,
+            capture_output=True,
+        )
+        shutil.rmtree(datadir, ignore_errors=True)
+
+
+@contextmanager
+def server(env: dict[str, str], workers: int) -> Iterator[str]:
+    """Migrate, load the demo centre, serve on a free loopback port; yields the base URL."""
+    subprocess.run([CDCARE, "db", "upgrade"], env=env, check=True, capture_output=True)
+    subprocess.run([CDCARE, "demo", "--if-empty"], env=env, check=True, capture_output=True)
+    port = _free_port()
+    cmd = [CDCARE, "serve", "--host", "127.0.0.1", "--port", str(port)]
+    if workers > 1:
+        cmd += ["--workers", str(workers)]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.3)
+        else:
+            raise SystemExit("server did not start")
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@dataclass
+class Tally:
+    latencies_ms: list[float] = field(default_factory=list)
+    errors: int = 0
+    locked: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, ms: float, ok: bool, body: str) -> None:
+        with self.lock:
+            self.latencies_ms.append(ms)
+            self.errors += 0 if ok else 1
+            self.locked += "database is locked" in body
+
+
+def _login(client: requests.Session, base: str, username: str) -> str:
+    page = client.get(f"{base}/login")
+    token = page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    resp = client.post(
+        f"{base}/login", data={"username": username, "password": PASSWORD, "csrf_token": token}
+    )
+    if resp.status_code not in (200, 303):
+        raise RuntimeError(f"login failed: {resp.status_code}")
+    return str(client.get(f"{base}/api/csrf").json()["csrf_token"])
+
+
+def _client_loop(
+    base: str, n: int, holder: dict[str, float], tally: Tally, start: threading.Barrier
+) -> None:
+    """One client: log in, wait for the others, then loop until ``holder["stop"]``."""
+    with requests.Session() as client:
+        token = _login(client, base, USERS[n % len(USERS)])
+        ids = [p["id"] for p in client.get(f"{base}/api/patients").json()]
+        start.wait()
+        i = n
+        while time.monotonic() < holder["stop"]:
+            pid = ids[i % len(ids)]
+            i += 1
+            for method, path, expected in (
+                ("GET", "/patients", 200),
+                ("GET", f"/patients/{pid}", 200),
+                ("POST", f"/api/patients/{pid}/assessments", 201),
+            ):
+                t0 = time.perf_counter()
+                try:
+                    if method == "GET":
+                        resp = client.get(base + path, timeout=30, allow_redirects=False)
+                    else:
+                        resp = client.post(
+                            base + path,
+                            timeout=30,
+                            json={"instrument": "phq9", "answers": PHQ9},
+                            headers={"x-csrf-token": token},
+                        )
+                    ok, body = resp.status_code == expected, resp.text[:2000]
+                except requests.RequestException as exc:
+                    ok, body = False, str(exc)
+                tally.add((time.perf_counter() - t0) * 1000, ok, body)
+
+
+def run(base: str, clients: int, seconds: float) -> dict[str, float]:
+    """``clients`` threads for ``seconds`` after all have logged in; latency figures in ms."""
+    tally = Tally()
+    start = threading.Barrier(clients + 1)
+    holder = {"stop": float("inf")}
+    threads = [
+        threading.Thread(target=_client_loop, args=(base, n, holder, tally, start))
+        for n in range(clients)
+    ]
+    for t in threads:
+        t.start()
+    start.wait()
+    began = time.monotonic()
+    holder["stop"] = began + seconds
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - began
+    lat = sorted(tally.latencies_ms)
+    q = statistics.quantiles(lat, n=100) if len(lat) > 1 else [lat[0]] * 99
+    return {
+        "requests": len(lat),
+        "rps": len(lat) / elapsed,
+        "p50": q[49],
+        "p95": q[94],
+        "p99": q[98],
+        "errors": tally.errors,
+        "locked": tally.locked,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--clients", default="50,100", help="comma-separated client counts")
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--workers", type=int, default=2, help="web workers on PostgreSQL")
+    args = parser.parse_args()
+    counts = [int(c) for c in args.clients.split(",")]
+    backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
+    print(
+        f"{'backend':<22} {'clients':>7} {'requests':>8} {'req/s':>7} {'p50 ms':>7} "
+        f"{'p95 ms':>7} {'p99 ms':>7} {'errors':>6} {'locked':>6}"
+    )
+    for backend in backends:
+        with tempfile.TemporaryDirectory(prefix="cdload") as tmp:
+            env = {**os.environ, "CDCARE_DEMO": "1", "CDCARE_DATA_DIR": tmp}
+            env.pop("CDCARE_DATABASE_URL", None)
+            if backend == "sqlite":
+                ctx, workers, label = _nullcontext(""), 1, "sqlite (1 worker)"
+            else:
+                ctx, workers = postgres(), args.workers
+                label = f"postgres ({workers} workers)"
+            with ctx as url:
+                if url:
+                    env["CDCARE_DATABASE_URL"] = url
+                with server(env, workers) as base:
+                    for n in counts:
+                        r = run(base, n, args.seconds)
+                        print(
+                            f"{label:<22} {n:>7} {r['requests']:>8.0f} {r['rps']:>7.1f} "
+                            f"{r['p50']:>7.1f} {r['p95']:>7.1f} {r['p99']:>7.1f} "
+                            f"{r['errors']:>6.0f} {r['locked']:>6.0f}",
+                            flush=True,
+                        )
+
+
+@contextmanager
+def _nullcontext(value: str) -> Iterator[str]:
+    yield value
+
+
+if __name__ == "__main__":
+    main()
