@@ -120,3 +120,17 @@ def import_cmd(
         engine.dispose()
     msg = translate(N_("Imported {patients} patients into centre {centre}"), context.current_lang())
     sys.stderr.write(msg.format(patients=len(done.patient_ids), centre=centre) + "\n")
+
+
+@fhir_app.command("terminology")
+def terminology_cmd(
+    out: Annotated[Path, typer.Option("--out", help="Folder for the JSON files.")],
+) -> None:
+    """Write the cdcare CodeSystems and one Questionnaire per instrument (item codes only)."""
+    from cdcare.interop.terminology import dumps, generate
+
+    if not out.is_dir():
+        raise InputError(N_("Folder {path} does not exist"), path=str(out))
+    for name, resource in generate().items():
+        (out / name).write_text(dumps(resource), encoding="utf-8")
+    sys.stderr.write(f"{out}\n")
