@@ -128,6 +128,7 @@ def test_export_validates_and_carries_the_record(demo: Engine) -> None:
     blob = json.dumps(bundle, ensure_ascii=False)
     assert "Hong Gildong" not in blob and "hong_gildong" not in blob and "010-1234" not in blob
     res = [e["resource"] for e in bundle["entry"]]
+    assert not any("profile" in r.get("meta", {}) for r in res)  # no KR Core claim (docs/fhir.md)
     patient = next(r for r in res if r["resourceType"] == "Patient")
     assert "name" not in patient and len(patient["birthDate"]) == 4
     assert patient["identifier"][0]["system"] == "urn:cdcare:centre:DEMO:patient"
