@@ -187,7 +187,10 @@ def _bad_bundles(bundle: dict[str, Any]) -> dict[str, tuple[dict[str, Any], int]
     bad_unit = copy.deepcopy(bundle)
     ma = _entries(bad_unit, "MedicationAdministration")[-1]
     bad_unit["entry"][ma]["resource"]["dosage"]["dose"]["code"] = "U-unknown"
+    negative = copy.deepcopy(bundle)
+    negative["entry"][ma]["resource"]["dosage"]["dose"]["value"] = -5
     return {
+        "negative dose": (negative, ma),
         "unknown type": (unknown, len(bundle["entry"])),
         "bad reference": (bad_ref, enc),
         "unknown unit": (bad_unit, ma),
@@ -250,6 +253,7 @@ def test_cli_export_and_import_are_logged(
     assert {e.reason for e in events} == {"EMR transfer"}
     monkeypatch.setenv("CDCARE_DATABASE_URL", empty_url)
     assert run(["fhir", "import", str(out), "--centre", "HOSP"]) == 0
+    assert run(["fhir", "import", str(out), "--centre", "HOSP"]) == 2  # record numbers exist
     target = make_engine(empty_url)
     try:
         with session_scope(target) as db:

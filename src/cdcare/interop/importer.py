@@ -10,6 +10,7 @@ total that disagrees with the Observation is refused.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -317,7 +318,10 @@ class _Writer:
                 if dose.get("system") == c.TOXIN_UNITS
                 else None
             )
-            if unit_product is None or unit_product != product or dose.get("value") is None:
+            value = dose.get("value")
+            if not isinstance(value, int | float) or not (0 < value < math.inf):
+                raise _refuse(e, N_("the dose must be a positive number of units"))
+            if unit_product is None or unit_product != product:
                 raise _refuse(
                     e,
                     N_("dose unit {unit} is not the cdcare unit of product {product}"),
