@@ -187,9 +187,15 @@ def _bad_bundles(bundle: dict[str, Any]) -> dict[str, tuple[dict[str, Any], int]
     bad_unit = copy.deepcopy(bundle)
     ma = _entries(bad_unit, "MedicationAdministration")[-1]
     bad_unit["entry"][ma]["resource"]["dosage"]["dose"]["code"] = "U-unknown"
+    med_unit = copy.deepcopy(bundle)
+    ms = _entries(med_unit, "MedicationStatement")
+    assert ms, "the first demo patient takes an oral drug"
+    dose = med_unit["entry"][ms[0]]["resource"]["dosage"][0]["doseAndRate"][0]
+    dose["doseQuantity"]["code"] = "spoonful"
     negative = copy.deepcopy(bundle)
     negative["entry"][ma]["resource"]["dosage"]["dose"]["value"] = -5
     return {
+        "unknown medication unit": (med_unit, ms[0]),
         "negative dose": (negative, ma),
         "unknown type": (unknown, len(bundle["entry"])),
         "bad reference": (bad_ref, enc),

@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cdcare.care.medications import units
 from cdcare.care.patients import create_centre
 from cdcare.clinical.scales import score
 from cdcare.clinical.toxins import get_product
@@ -306,76 +307,68 @@ class _Writer:
             ),
         )
 
+    def _site(self, e: _Entry) -> tuple[str, InjectionSite]:
+        """(fullUrl of its Procedure, the site) of one MedicationAdministration."""
+        proc = self.b.target(e, (e.res.get("partOf") or [None])[0], "Procedure")
+        product = _code((proc.res.get("usedCode") or [{}])[0], c.TOXINS)
+        dosage = e.res.get("dosage") or {}
+        dose = dosage.get("dose") or {}
+        value = dose.get("value")
+        if not isinstance(value, int | float) or not (0 < value < math.inf):
+            raise _refuse(e, N_("the dose must be a positive number of units"))
+        in_units = dose.get("system") == c.TOXIN_UNITS
+        if not in_units or c.product_of_unit(str(dose.get("code", ""))) != product:
+            raise _refuse(
+                e,
+                N_("dose unit {unit} is not the cdcare unit of product {product}"),
+                unit=f"{dose.get('system')}|{dose.get('code')}",
+                product=str(product),
+            )
+        site = dosage.get("site") or {}
+        sides = [
+            x.get("valueCode")
+            for x in site.get("extension", [])
+            if x.get("url") == c.EXT_LATERALITY
+        ]
+        muscle = _code(site, c.MUSCLES)
+        if not muscle or not sides or not sides[0]:
+            raise _refuse(e, N_("the injection site needs a muscle and a side"))
+        return proc.url, InjectionSite(muscle=muscle, side=sides[0], dose=float(value))
+
+    def _session(self, e: _Entry, sites: list[InjectionSite]) -> InjectionSession:
+        product = str(_code((e.res.get("usedCode") or [{}])[0], c.TOXINS))
+        try:
+            unit = get_product(product).unit
+        except CdcareError as err:
+            raise _refuse(e, N_("unknown toxin product {product}"), product=product) from err
+        ext = {x.get("url"): x for x in e.res.get("extension", [])}
+        performer = (e.res.get("performer") or [{}])[0].get("actor") or {}
+        return InjectionSession(
+            patient_id=self.patient_of(e).id,
+            injected_on=_day(e.res["performedDateTime"]),
+            product=product,
+            unit=unit,
+            lot=ext.get(c.EXT_LOT, {}).get("valueString", ""),
+            dilution_u_per_ml=float(ext.get(c.EXT_DILUTION, {}).get("valueDecimal", 0.0)),
+            guidance=ext.get(c.EXT_GUIDANCE, {}).get("valueCode", ""),
+            injector=performer.get("display", ""),
+            total_units=sum(s.dose for s in sites),
+            sites=sites,
+        )
+
     def injections(self) -> None:
+        """Procedures with their MedicationAdministration sites, then AdverseEvents."""
         sites: dict[str, list[InjectionSite]] = {}
         for e in self.each("MedicationAdministration"):
-            proc = self.b.target(e, (e.res.get("partOf") or [None])[0], "Procedure")
-            product = _code((proc.res.get("usedCode") or [{}])[0], c.TOXINS)
-            dosage = e.res.get("dosage") or {}
-            dose = dosage.get("dose") or {}
-            unit_product = (
-                c.product_of_unit(str(dose.get("code", "")))
-                if dose.get("system") == c.TOXIN_UNITS
-                else None
-            )
-            value = dose.get("value")
-            if not isinstance(value, int | float) or not (0 < value < math.inf):
-                raise _refuse(e, N_("the dose must be a positive number of units"))
-            if unit_product is None or unit_product != product:
-                raise _refuse(
-                    e,
-                    N_("dose unit {unit} is not the cdcare unit of product {product}"),
-                    unit=f"{dose.get('system')}|{dose.get('code')}",
-                    product=str(product),
-                )
-            site = dosage.get("site") or {}
-            side = next(
-                (
-                    x.get("valueCode")
-                    for x in site.get("extension", [])
-                    if x.get("url") == c.EXT_LATERALITY
-                ),
-                None,
-            )
-            muscle = _code(site, c.MUSCLES)
-            if not muscle or not side:
-                raise _refuse(e, N_("the injection site needs a muscle and a side"))
-            sites.setdefault(proc.url, []).append(
-                InjectionSite(muscle=muscle, side=side, dose=float(dose["value"]))
-            )
+            proc_url, site = self._site(e)
+            sites.setdefault(proc_url, []).append(site)
         for e in self.each("Procedure"):
-            product = _code((e.res.get("usedCode") or [{}])[0], c.TOXINS)
-            try:
-                unit = get_product(str(product)).unit
-            except CdcareError as err:
-                raise _refuse(
-                    e, N_("unknown toxin product {product}"), product=str(product)
-                ) from err
-            ext = {x.get("url"): x for x in e.res.get("extension", [])}
-            mine = sites.get(e.url, [])
-            self.add(
-                e,
-                InjectionSession(
-                    patient_id=self.patient_of(e).id,
-                    injected_on=_day(e.res["performedDateTime"]),
-                    product=str(product),
-                    unit=unit,
-                    lot=ext.get(c.EXT_LOT, {}).get("valueString", ""),
-                    dilution_u_per_ml=float(ext.get(c.EXT_DILUTION, {}).get("valueDecimal", 0.0)),
-                    guidance=ext.get(c.EXT_GUIDANCE, {}).get("valueCode", ""),
-                    injector=((e.res.get("performer") or [{}])[0].get("actor") or {}).get(
-                        "display", ""
-                    ),
-                    total_units=sum(s.dose for s in mine),
-                    sites=mine,
-                ),
-            )
+            self.add(e, self._session(e, sites.get(e.url, [])))
         self.counts["MedicationAdministration"] = sum(len(v) for v in sites.values())
         self.db.flush()
         for e in self.each("AdverseEvent"):
-            proc = self.b.target(
-                e, (e.res.get("suspectEntity") or [{}])[0].get("instance"), "Procedure"
-            )
+            instance = (e.res.get("suspectEntity") or [{}])[0].get("instance")
+            proc = self.b.target(e, instance, "Procedure")
             self.patient_of(e)
             self.add(
                 e,
@@ -388,24 +381,22 @@ class _Writer:
             )
 
     def medications(self) -> None:
+        """MedicationStatements: dosage 1 = current dose, later dosages = titration steps."""
+        known = units()
         for e in self.each("MedicationStatement"):
             dosages = sorted(e.res.get("dosage") or [], key=lambda d: d.get("sequence", 0))
             if not dosages:
                 raise _refuse(e, N_("a MedicationStatement needs a dosage"))
-
-            def qty(d: dict[str, Any]) -> dict[str, Any]:
-                q: dict[str, Any] = (d.get("doseAndRate") or [{}])[0].get("doseQuantity") or {}
-                return q
-
-            def freq(d: dict[str, Any]) -> str:
-                return str(((d.get("timing") or {}).get("code") or {}).get("text", ""))
-
-            def start(d: dict[str, Any]) -> date:
-                return _day(d["timing"]["repeat"]["boundsPeriod"]["start"])
-
+            first = _quantity(dosages[0])
+            if first.get("system") != c.MED_UNITS or first.get("code") not in known:
+                raise _refuse(
+                    e,
+                    N_("medication unit {unit} is not one of {known}"),
+                    unit=f"{first.get('system')}|{first.get('code')}",
+                    known=", ".join(known),
+                )
             drug_class = _code(e.res.get("category"), c.DRUG_CLASSES) or "other"
             period = e.res.get("effectivePeriod") or {}
-            first = dosages[0]
             self.add(
                 e,
                 Medication(
@@ -414,23 +405,34 @@ class _Writer:
                     drug_class=DrugClass(drug_class)
                     if drug_class in DrugClass._value2member_map_
                     else DrugClass.OTHER,
-                    dose=float(qty(first).get("value", 0)),
-                    unit=str(qty(first).get("code", "")),
-                    frequency=freq(first),
+                    dose=float(first["value"]),
+                    unit=str(first["code"]),
+                    frequency=_frequency(dosages[0]),
                     start_on=_day(period["start"]),
                     stop_on=_day(period["end"]) if period.get("end") else None,
                     stop_reason=((e.res.get("statusReason") or [{}])[0]).get("text", ""),
-                    events=[
-                        MedicationEvent(
-                            on=start(d),
-                            kind="titration",
-                            dose=float(qty(d).get("value", 0)),
-                            frequency=freq(d),
-                        )
-                        for d in dosages[1:]
-                    ],
+                    events=[_titration(d) for d in dosages[1:]],
                 ),
             )
+
+
+def _quantity(dosage: dict[str, Any]) -> dict[str, Any]:
+    q: dict[str, Any] = (dosage.get("doseAndRate") or [{}])[0].get("doseQuantity") or {}
+    return q
+
+
+def _frequency(dosage: dict[str, Any]) -> str:
+    return str(((dosage.get("timing") or {}).get("code") or {}).get("text", ""))
+
+
+def _titration(dosage: dict[str, Any]) -> MedicationEvent:
+    """A later dosage of a MedicationStatement as a titration step from its start date."""
+    return MedicationEvent(
+        on=_day(dosage["timing"]["repeat"]["boundsPeriod"]["start"]),
+        kind="titration",
+        dose=float(_quantity(dosage)["value"]),
+        frequency=_frequency(dosage),
+    )
 
 
 def import_bundle(*, db: Session, bundle: object, centre_code: str) -> ImportSummary:
