@@ -168,6 +168,7 @@ def test_round_trip_is_identical_apart_from_ids(demo: Engine, empty_url: str) ->
             second = export_centre(db=db, centre_code=DEMO_CENTRE)
     finally:
         target.dispose()
+    assert {e["fullUrl"] for e in first["entry"]}.isdisjoint(e["fullUrl"] for e in second["entry"])
     assert _normalised(second) == _normalised(first)
 
 

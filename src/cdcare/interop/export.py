@@ -30,7 +30,6 @@ from cdcare.store.models import Centre, Patient, ScaleAssessment, Visit
 from cdcare.store.video_models import JobStatus, VideoAnalysis
 
 Resource = dict[str, Any]
-_NS = uuid.UUID("6f1c2f0e-5b7a-4c1e-9a53-cdca7e000001")
 #: video-contract key → (component code, UCUM unit code, unit text); see docs/video.md.
 POSTURE = (
     ("rotation_deg", "deg", "degree"),
@@ -51,13 +50,14 @@ def validated(resource: Resource) -> Resource:
 
 
 class _Ids:
-    """Stable ``urn:uuid`` full URLs per (centre, resource type, database id)."""
+    """``urn:uuid`` full URLs: random (version 4) per export, one per (resource kind, row id),
+    so Bundles of different installations never share a fullUrl."""
 
-    def __init__(self, centre: str) -> None:
-        self.centre = centre
+    def __init__(self) -> None:
+        self._made: dict[tuple[str, object], str] = {}
 
     def url(self, kind: str, key: object) -> str:
-        return f"urn:uuid:{uuid.uuid5(_NS, f'{self.centre}/{kind}/{key}')}"
+        return self._made.setdefault((kind, key), f"urn:uuid:{uuid.uuid4()}")
 
 
 def _coding(system: str, code: str, display: str | None = None) -> dict[str, Any]:
@@ -380,7 +380,7 @@ def _patient_entries(
 
 
 def _bundle(db: Session, centre: Centre, patients: Sequence[Patient]) -> Resource:
-    ids = _Ids(centre.code)
+    ids = _Ids()
     entries = [(ids.url("Organization", centre.id), _organization(centre))]
     for p in patients:
         entries += _patient_entries(db, p, centre, ids)
