@@ -193,11 +193,19 @@ def _bad_bundles(bundle: dict[str, Any]) -> dict[str, tuple[dict[str, Any], int]
     assert ms, "the first demo patient takes an oral drug"
     dose = med_unit["entry"][ms[0]]["resource"]["dosage"][0]["doseAndRate"][0]
     dose["doseQuantity"]["code"] = "spoonful"
+    tampered = copy.deepcopy(bundle)
+    obs = next(
+        i
+        for i in _entries(tampered, "Observation")
+        if "valueQuantity" in tampered["entry"][i]["resource"]
+    )
+    tampered["entry"][obs]["resource"]["valueQuantity"]["value"] += 1
     negative = copy.deepcopy(bundle)
     negative["entry"][ma]["resource"]["dosage"]["dose"]["value"] = -5
     return {
         "unknown medication unit": (med_unit, ms[0]),
         "negative dose": (negative, ma),
+        "total differs from the answers": (tampered, obs),
         "unknown type": (unknown, len(bundle["entry"])),
         "bad reference": (bad_ref, enc),
         "unknown unit": (bad_unit, ma),

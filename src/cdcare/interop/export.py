@@ -319,19 +319,11 @@ def _adverse_event(ae: Any, pat_url: str, proc_url: str) -> Resource:
     }
 
 
-def _patient_entries(
-    db: Session, p: Patient, centre: Centre, ids: _Ids
-) -> list[tuple[str, Resource]]:
-    pat_url = ids.url("Patient", p.id)
-    out = [
-        (pat_url, _patient(p, centre, ids.url("Organization", centre.id))),
-        (ids.url("Condition", p.id), _condition(p, pat_url)),
-    ]
-    visits = db.scalars(
-        select(Visit).where(Visit.patient_id == p.id).order_by(Visit.visit_date, Visit.id)
-    )
-    for v in visits:
-        out.append((ids.url("Encounter", v.id), _encounter(v, pat_url)))
+Entries = list[tuple[str, Resource]]
+
+
+def _assessment_entries(db: Session, p: Patient, pat_url: str, ids: _Ids) -> Entries:
+    """QuestionnaireResponse + Observation per current (not superseded) assessment."""
     superseded = select(ScaleAssessment.supersedes_id).where(
         ScaleAssessment.supersedes_id.is_not(None)
     )
@@ -340,24 +332,33 @@ def _patient_entries(
         .where(ScaleAssessment.patient_id == p.id, ScaleAssessment.id.not_in(superseded))
         .order_by(ScaleAssessment.assessed_at, ScaleAssessment.id)
     )
+    out: Entries = []
     for a in rows:
         enc = ids.url("Encounter", a.visit_id) if a.visit_id is not None else None
         qr_url = ids.url("QuestionnaireResponse", a.id)
         obs, qr = _assessment(a, pat_url, enc, qr_url)
         out += [(qr_url, qr), (ids.url("Observation", a.id), obs)]
+    return out
+
+
+def _video_entries(db: Session, p: Patient, pat_url: str, ids: _Ids) -> Entries:
     videos = db.scalars(
         select(VideoAnalysis)
         .where(VideoAnalysis.patient_id == p.id, VideoAnalysis.status == JobStatus.DONE)
         .order_by(VideoAnalysis.id)
     )
-    for va in videos:
-        if (res := _video(va, pat_url)) is not None:
-            out.append((ids.url("VideoObservation", va.id), res))
+    made = ((ids.url("VideoObservation", v.id), _video(v, pat_url)) for v in videos)
+    return [(url, res) for url, res in made if res is not None]
+
+
+def _injection_entries(db: Session, p: Patient, pat_url: str, ids: _Ids) -> Entries:
+    """Per session: its Procedure, one MedicationAdministration per site, its AdverseEvents."""
     sessions = db.scalars(
         select(InjectionSession)
         .where(InjectionSession.patient_id == p.id)
         .order_by(InjectionSession.injected_on, InjectionSession.id)
     )
+    out: Entries = []
     for s in sessions:
         proc_url = ids.url("Procedure", s.id)
         made = _injection(s, pat_url, proc_url)
@@ -370,6 +371,23 @@ def _patient_entries(
             (ids.url("AdverseEvent", ae.id), _adverse_event(ae, pat_url, proc_url))
             for ae in s.adverse_events
         ]
+    return out
+
+
+def _patient_entries(db: Session, p: Patient, centre: Centre, ids: _Ids) -> Entries:
+    """Every entry of one patient, in a fixed order (the import keeps it)."""
+    pat_url = ids.url("Patient", p.id)
+    out = [
+        (pat_url, _patient(p, centre, ids.url("Organization", centre.id))),
+        (ids.url("Condition", p.id), _condition(p, pat_url)),
+    ]
+    visits = db.scalars(
+        select(Visit).where(Visit.patient_id == p.id).order_by(Visit.visit_date, Visit.id)
+    )
+    out += [(ids.url("Encounter", v.id), _encounter(v, pat_url)) for v in visits]
+    out += _assessment_entries(db, p, pat_url, ids)
+    out += _video_entries(db, p, pat_url, ids)
+    out += _injection_entries(db, p, pat_url, ids)
     meds = db.scalars(
         select(Medication)
         .where(Medication.patient_id == p.id)
