@@ -6,8 +6,9 @@ and subscores as components, plus a QuestionnaireResponse holding the item answe
 video measurements, injection sessions with one MedicationAdministration per muscle and side,
 oral medications and adverse events. What does not: free-text notes, user accounts, intake,
 diary, exercises and appointments (docs/fhir.md). Units: angles ``deg`` (UCUM), tremor
-frequency ``Hz``; shifts in outer-eye-corner distances and shoulder elevation as a fraction of
-shoulder width (UCUM ``1``); toxin doses in the product's own units (cdcare unit code).
+frequency ``Hz``; shifts in inter-ocular (eye-centre) distances and shoulder elevation as a
+fraction of shoulder width (UCUM ``1``); toxin doses in the product's own units (cdcare code).
+Signs as in docs/video.md: + = toward the patient's left, chin down, head forward.
 """
 
 from __future__ import annotations
@@ -35,8 +36,8 @@ POSTURE = (
     ("rotation_deg", "deg", "degree"),
     ("tilt_deg", "deg", "degree"),
     ("flexion_deg", "deg", "degree"),
-    ("lateral_shift", "1", "outer-eye-corner distances"),
-    ("sagittal_shift", "1", "outer-eye-corner distances"),
+    ("lateral_shift", "1", "inter-ocular (eye-centre) distances"),
+    ("sagittal_shift", "1", "inter-ocular (eye-centre) distances"),
     ("shoulder_elevation", "1", "fraction of shoulder width"),
 )
 TREMOR = (("frequency_hz", "Hz", "hertz"), ("amplitude_deg", "deg", "degree"))
