@@ -40,6 +40,7 @@ from cdcare.web.routes import (
     auth,
     care_pages,
     education,
+    fhir,
     patients,
     planning,
     portal,
@@ -132,6 +133,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         sources,
         admin,
         api,
+        fhir,
     ):
         app.include_router(module.router)
 
