@@ -46,6 +46,7 @@ AUTHORITATIVE = {
     "instrument",
     "book",
     "manufacturer",
+    "terminology",
 }
 
 
