@@ -52,6 +52,7 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "worker",
     "export",
     "media",
+    "admin",
 )
 
 

@@ -33,6 +33,7 @@ from cdcare.web.hardening import SecurityHeadersMiddleware, UploadLimitMiddlewar
 from cdcare.web.render import render
 from cdcare.web.routes import (
     account_sessions,
+    accounts,
     admin,
     amend,
     api,
@@ -131,6 +132,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         reports,
         sources,
         admin,
+        accounts,
         api,
     ):
         app.include_router(module.router)

@@ -1,0 +1,128 @@
+"""clinic day: password-reset links, handled worklist rows, reminder contacts and outbox
+
+Revision ID: 0010
+Revises: 0009
+Create Date: 2026-12-03 06:18:27.257853
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0010"
+down_revision: str | None = "0009"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+
+    op.create_table(
+        "outbox_message",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("patient_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.Column("dedupe_key", sa.String(length=120), nullable=False),
+        sa.Column("lang", sa.String(length=8), nullable=False),
+        sa.Column("subject", sa.String(length=200), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("due_on", sa.Date(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("channel", sa.String(length=16), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("error", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["patient_id"], ["patient.id"], name=op.f("fk_outbox_message_patient_id_patient")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox_message")),
+        sa.UniqueConstraint("dedupe_key", name=op.f("uq_outbox_message_dedupe_key")),
+    )
+    with op.batch_alter_table("outbox_message", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_outbox_message_patient_id"), ["patient_id"], unique=False
+        )
+
+    op.create_table(
+        "reminder_contact",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("patient_id", sa.Integer(), nullable=False),
+        sa.Column("email", sa.String(length=254), nullable=False),
+        sa.Column("opt_out", sa.Boolean(), server_default=sa.false(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["patient_id"], ["patient.id"], name=op.f("fk_reminder_contact_patient_id_patient")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_reminder_contact")),
+        sa.UniqueConstraint("patient_id", name=op.f("uq_reminder_contact_patient_id")),
+    )
+    op.create_table(
+        "password_reset",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("issued_by_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["issued_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_password_reset_issued_by_id_user_account"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["user_account.id"], name=op.f("fk_password_reset_user_id_user_account")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_password_reset")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_password_reset_token_hash")),
+    )
+    with op.batch_alter_table("password_reset", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_password_reset_user_id"), ["user_id"], unique=False)
+
+    op.create_table(
+        "worklist_handled",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("patient_id", sa.Integer(), nullable=False),
+        sa.Column("reason", sa.String(length=40), nullable=False),
+        sa.Column("key", sa.String(length=80), nullable=False),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("handled_by_id", sa.Integer(), nullable=True),
+        sa.Column("handled_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["handled_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_worklist_handled_handled_by_id_user_account"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["patient_id"], ["patient.id"], name=op.f("fk_worklist_handled_patient_id_patient")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_worklist_handled")),
+        sa.UniqueConstraint(
+            "patient_id", "reason", "key", name=op.f("uq_worklist_handled_patient_id")
+        ),
+    )
+    with op.batch_alter_table("worklist_handled", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_worklist_handled_patient_id"), ["patient_id"], unique=False
+        )
+
+
+def downgrade() -> None:
+
+    with op.batch_alter_table("worklist_handled", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_worklist_handled_patient_id"))
+
+    op.drop_table("worklist_handled")
+    with op.batch_alter_table("password_reset", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_password_reset_user_id"))
+
+    op.drop_table("password_reset")
+    op.drop_table("reminder_contact")
+    with op.batch_alter_table("outbox_message", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_outbox_message_patient_id"))
+
+    op.drop_table("outbox_message")
