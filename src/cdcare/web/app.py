@@ -48,6 +48,7 @@ from cdcare.web.routes import (
     sources,
     totp,
     videos,
+    worklist,
 )
 from cdcare.web.security import LoginThrottle
 from cdcare.web.sessions import ServerSessionMiddleware, lifetimes_from
@@ -133,6 +134,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         sources,
         admin,
         accounts,
+        worklist,
         api,
     ):
         app.include_router(module.router)

@@ -45,6 +45,9 @@ async def book(request: Request, patient_id: int, db: DB, user: CurrentUser) -> 
     )
     audit(request, db, user, "create", patient_id=patient.id, target=f"appointment:{row.id}")
     db.commit()
+    back = str(form.get("back", ""))
+    if back.startswith("/worklist"):  # booked from the worklist: go back there
+        return RedirectResponse(back, status_code=303)
     return RedirectResponse(f"/patients/{patient.id}#appointments", status_code=303)
 
 
