@@ -287,7 +287,9 @@ def test_other_patients_urls_answer_not_found(world: World) -> None:
 def test_staff_go_home_from_me_and_may_not_write_a_diary(world: World) -> None:
     nurse = login(TestClient(world.app), "demo-nurse")
     home = nurse.get("/me", follow_redirects=False)
-    assert home.status_code == 303 and home.headers["location"] == "/patients"
+    assert (
+        home.status_code == 303 and home.headers["location"] == "/worklist"
+    )  # nurses land on the worklist
     admin = login(TestClient(world.app), "demo-admin")
     assert admin.get("/me", follow_redirects=False).headers["location"] == "/admin/audit"
     # the clinician's diary block needs patient.view, which the admin role lacks

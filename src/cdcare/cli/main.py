@@ -53,6 +53,7 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "export",
     "media",
     "admin",
+    "reminders",
 )
 
 

@@ -44,6 +44,7 @@ from cdcare.web.routes import (
     patients,
     planning,
     portal,
+    reminders,
     reports,
     sources,
     totp,
@@ -135,6 +136,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         admin,
         accounts,
         worklist,
+        reminders,
         api,
     ):
         app.include_router(module.router)
