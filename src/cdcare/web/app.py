@@ -39,6 +39,7 @@ from cdcare.web.routes import (
     api,
     appointments,
     auth,
+    calendar,
     care_pages,
     education,
     patients,
@@ -137,6 +138,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         accounts,
         worklist,
         reminders,
+        calendar,
         api,
     ):
         app.include_router(module.router)

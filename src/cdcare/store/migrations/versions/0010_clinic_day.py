@@ -1,4 +1,5 @@
-"""clinic day: password-reset links, handled worklist rows, reminder contacts and outbox
+"""clinic day: password-reset links, handled worklist rows, reminder contacts and outbox;
+appointments get their centre and slot (one appointment per centre slot)
 
 Revision ID: 0010
 Revises: 0009
@@ -8,6 +9,7 @@ Create Date: 2026-12-03 06:18:27.257853
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from alembic import op
@@ -110,8 +112,61 @@ def upgrade() -> None:
             batch_op.f("ix_worklist_handled_patient_id"), ["patient_id"], unique=False
         )
 
+    _upgrade_appointment()
+
+
+def _slot(value: datetime, minutes: int = 15) -> datetime:
+    value = value.replace(second=0, microsecond=0)
+    return value - timedelta(minutes=value.minute % minutes)
+
+
+def _appointment_slots() -> None:
+    """Backfill centre and slot; a later duplicate of an already held slot keeps no slot."""
+    conn = op.get_bind()
+    rows = conn.execute(
+        sa.text(
+            "SELECT a.id, p.centre_id, a.starts_at, a.cancelled_at FROM appointment a "
+            "JOIN patient p ON p.id = a.patient_id ORDER BY a.id"
+        )
+    ).all()
+    held: set[tuple[int, str]] = set()
+    for aid, centre_id, starts_at, cancelled_at in rows:
+        if isinstance(starts_at, str):
+            starts_at = datetime.fromisoformat(starts_at)
+        slot = None if cancelled_at is not None else _slot(starts_at)
+        if slot is not None and (centre_id, slot.isoformat()) in held:
+            slot = None
+        if slot is not None:
+            held.add((centre_id, slot.isoformat()))
+        update = sa.text(
+            "UPDATE appointment SET centre_id = :c, slot_start = :s WHERE id = :i"
+        ).bindparams(sa.bindparam("s", type_=sa.DateTime(timezone=True)))
+        conn.execute(update, {"c": centre_id, "s": slot, "i": aid})
+
+
+def _upgrade_appointment() -> None:
+    with op.batch_alter_table("appointment", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("centre_id", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("slot_start", sa.DateTime(timezone=True), nullable=True))
+    _appointment_slots()
+    with op.batch_alter_table("appointment", schema=None) as batch_op:
+        batch_op.alter_column("centre_id", existing_type=sa.Integer(), nullable=False)
+        batch_op.create_index(batch_op.f("ix_appointment_centre_id"), ["centre_id"], unique=False)
+        batch_op.create_foreign_key(
+            batch_op.f("fk_appointment_centre_id_centre"), "centre", ["centre_id"], ["id"]
+        )
+        batch_op.create_unique_constraint(
+            batch_op.f("uq_appointment_centre_id"), ["centre_id", "slot_start"]
+        )
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("appointment", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("uq_appointment_centre_id"), type_="unique")
+        batch_op.drop_constraint(batch_op.f("fk_appointment_centre_id_centre"), type_="foreignkey")
+        batch_op.drop_index(batch_op.f("ix_appointment_centre_id"))
+        batch_op.drop_column("slot_start")
+        batch_op.drop_column("centre_id")
 
     with op.batch_alter_table("worklist_handled", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_worklist_handled_patient_id"))
