@@ -8,8 +8,9 @@ its SHA-256 hex digest only.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Boolean, Date, ForeignKey, String, Text, UniqueConstraint, false
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cdcare.store.models import Base
@@ -89,4 +90,59 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
-__all__ = ["OutboxMessage", "PasswordReset", "ReminderContact", "WorklistHandled"]
+class VisitPlan(Base):
+    """The injection plan of one visit, kept as a draft until recorded.
+
+    ``plan`` = ``{"product", "injections": [{"muscle", "side", "dose"}], "patterns", "naive"}``
+    (doses in the product's units); ``lot``, ``dilution_u_per_ml`` (product units per mL),
+    ``guidance`` and ``override_reason`` are kept with it so a dose edit loses none of them.
+    ``injection_session_id`` is set once recorded; the plan is then frozen.
+    """
+
+    __tablename__ = "visit_plan"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id"), unique=True)
+    plan: Mapped[dict[str, Any]] = mapped_column(JSON)
+    lot: Mapped[str] = mapped_column(String(64), default="")
+    dilution_u_per_ml: Mapped[float | None] = mapped_column(Float, default=None)
+    guidance: Mapped[str] = mapped_column(String(20), default="")
+    override_reason: Mapped[str] = mapped_column(Text, default="")
+    injection_session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("injection_session.id"), default=None
+    )
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class VisitNote(Base):
+    """A visit note; once signed it is frozen (Medical Service Act Art. 22: keep the original).
+
+    ``content`` is the signed snapshot (note text and what the visit records: scales, plan,
+    injection session) and ``content_hash`` its SHA-256 over canonical JSON. A later change is a
+    new row whose ``supersedes_id`` points at the signed note it amends; the original stays.
+    """
+
+    __tablename__ = "visit_note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id"), index=True)
+    text: Mapped[str] = mapped_column(Text, default="")
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), default=None)
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("visit_note.id"), default=None)
+    content: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), default=None)
+    signed_at: Mapped[datetime | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+__all__ = [
+    "OutboxMessage",
+    "PasswordReset",
+    "ReminderContact",
+    "VisitNote",
+    "VisitPlan",
+    "WorklistHandled",
+]

@@ -50,6 +50,7 @@ from cdcare.web.routes import (
     sources,
     totp,
     videos,
+    visit_flow,
     worklist,
 )
 from cdcare.web.security import LoginThrottle
@@ -139,6 +140,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         worklist,
         reminders,
         calendar,
+        visit_flow,
         api,
     ):
         app.include_router(module.router)

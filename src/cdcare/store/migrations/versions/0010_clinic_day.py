@@ -1,5 +1,6 @@
 """clinic day: password-reset links, handled worklist rows, reminder contacts and outbox;
-appointments get their centre and slot (one appointment per centre slot)
+appointments get their centre and slot (one appointment per centre slot); visit plan drafts
+and signed visit notes
 
 Revision ID: 0010
 Revises: 0009
@@ -112,6 +113,67 @@ def upgrade() -> None:
             batch_op.f("ix_worklist_handled_patient_id"), ["patient_id"], unique=False
         )
 
+    op.create_table(
+        "visit_note",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("visit_id", sa.Integer(), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("author_id", sa.Integer(), nullable=True),
+        sa.Column("supersedes_id", sa.Integer(), nullable=True),
+        sa.Column("content", sa.JSON(), nullable=True),
+        sa.Column("content_hash", sa.String(length=64), nullable=False),
+        sa.Column("signed_by_id", sa.Integer(), nullable=True),
+        sa.Column("signed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["author_id"], ["user_account.id"], name=op.f("fk_visit_note_author_id_user_account")
+        ),
+        sa.ForeignKeyConstraint(
+            ["signed_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_visit_note_signed_by_id_user_account"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["supersedes_id"],
+            ["visit_note.id"],
+            name=op.f("fk_visit_note_supersedes_id_visit_note"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["visit_id"], ["visit.id"], name=op.f("fk_visit_note_visit_id_visit")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_visit_note")),
+    )
+    with op.batch_alter_table("visit_note", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_visit_note_visit_id"), ["visit_id"], unique=False)
+    op.create_table(
+        "visit_plan",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("visit_id", sa.Integer(), nullable=False),
+        sa.Column("plan", sa.JSON(), nullable=False),
+        sa.Column("lot", sa.String(length=64), nullable=False),
+        sa.Column("dilution_u_per_ml", sa.Float(), nullable=True),
+        sa.Column("guidance", sa.String(length=20), nullable=False),
+        sa.Column("override_reason", sa.Text(), nullable=False),
+        sa.Column("injection_session_id", sa.Integer(), nullable=True),
+        sa.Column("updated_by_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["injection_session_id"],
+            ["injection_session.id"],
+            name=op.f("fk_visit_plan_injection_session_id_injection_session"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["updated_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_visit_plan_updated_by_id_user_account"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["visit_id"], ["visit.id"], name=op.f("fk_visit_plan_visit_id_visit")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_visit_plan")),
+        sa.UniqueConstraint("visit_id", name=op.f("uq_visit_plan_visit_id")),
+    )
     _upgrade_appointment()
 
 
@@ -161,6 +223,10 @@ def _upgrade_appointment() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("visit_plan")
+    with op.batch_alter_table("visit_note", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_visit_note_visit_id"))
+    op.drop_table("visit_note")
     with op.batch_alter_table("appointment", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("uq_appointment_centre_id"), type_="unique")
         batch_op.drop_constraint(batch_op.f("fk_appointment_centre_id_centre"), type_="foreignkey")

@@ -1,0 +1,227 @@
+"""One visit, one page: the visit's scales, its injection plan draft (saved with lot, dilution
+and guidance, checked on every save, recorded once) and its note, signed with the password."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+
+from cdcare.care import visits
+from cdcare.care.access import Action, authorize
+from cdcare.care.patients import get_patient
+from cdcare.clinical.planning import Guidance
+from cdcare.clinical.posture import muscles
+from cdcare.clinical.toxins import products
+from cdcare.errors import CdcareError
+from cdcare.store.care_models import InjectionSession
+from cdcare.store.models import Patient, User, Visit
+from cdcare.web.deps import DB, CurrentUser, audit, verify_csrf
+from cdcare.web.i18n import request_lang
+from cdcare.web.render import render
+
+router = APIRouter(tags=["visits"])
+CSRF = [Depends(verify_csrf)]
+BLANK_ROWS = 3  # empty injection rows offered under the planned ones
+
+
+def _today(request: Request) -> Any:
+    return datetime.now(ZoneInfo(request.app.state.settings.timezone)).date()
+
+
+def _load(
+    db: DB, user: User, patient_id: int, visit_id: int, action: Action
+) -> tuple[Patient, Visit]:
+    patient = get_patient(db=db, patient_id=patient_id)
+    authorize(user, action, patient)
+    return patient, visits.get_visit(db=db, patient_id=patient.id, visit_id=visit_id)
+
+
+def _page(
+    request: Request,
+    db: DB,
+    user: User,
+    patient: Patient,
+    visit: Visit,
+    *,
+    error: str = "",
+    status: int = 200,
+) -> Response:
+    lang = request_lang(request)
+    row = visits.plan_of(db=db, visit_id=visit.id)
+    evaluation = (
+        visits.evaluate(db=db, visit=visit, row=row, lang=lang, today=_today(request))
+        if row is not None and row.plan.get("injections")
+        else None
+    )
+    session = (
+        db.get(InjectionSession, row.injection_session_id)
+        if row and row.injection_session_id
+        else None
+    )
+    notes = visits.notes_of(db=db, visit_id=visit.id)
+    audit(request, db, user, "view", patient_id=patient.id, target=f"visit:{visit.id}")
+    db.commit()
+    mus = muscles()
+    return render(
+        request,
+        "visit.html",
+        {
+            "patient": patient,
+            "visit": visit,
+            "scales": visits.visit_assessments(db=db, visit=visit),
+            "draft": row,
+            "evaluation": evaluation,
+            "session": session,
+            "notes": notes,
+            "latest": notes[-1] if notes else None,
+            "verified": {n.id: visits.verify_note(n) for n in notes},
+            "products": sorted(products().values(), key=lambda p: p.code),
+            "muscles": sorted(
+                ((code, m.ko if lang == "ko" else m.en) for code, m in mus.items()),
+                key=lambda x: x[1],
+            ),
+            "guidances": [g.value for g in Guidance],
+            "blank_rows": BLANK_ROWS,
+            "error": error,
+        },
+        user=user,
+        status_code=status,
+    )
+
+
+@router.post("/patients/{patient_id}/visits/today", dependencies=CSRF)
+def visit_today(request: Request, patient_id: int, db: DB, user: CurrentUser) -> Response:
+    """Open today's visit of the patient (started if none yet)."""
+    patient = get_patient(db=db, patient_id=patient_id)
+    authorize(user, Action.CARE_VIEW, patient)
+    visit = visits.open_today(
+        db=db, patient_id=patient.id, clinician_id=user.id, today=_today(request)
+    )
+    audit(request, db, user, "create", patient_id=patient.id, target=f"visit:{visit.id}")
+    db.commit()
+    return RedirectResponse(f"/patients/{patient.id}/visits/{visit.id}", status_code=303)
+
+
+@router.get("/patients/{patient_id}/visits/{visit_id}")
+def visit_page(
+    request: Request, patient_id: int, visit_id: int, db: DB, user: CurrentUser
+) -> Response:
+    """The visit: scales, plan draft with its checks, injection, note and signature."""
+    patient, visit = _load(db, user, patient_id, visit_id, Action.CARE_VIEW)
+    return _page(request, db, user, patient, visit)
+
+
+@router.post("/patients/{patient_id}/visits/{visit_id}/plan", dependencies=CSRF)
+async def visit_plan(
+    request: Request, patient_id: int, visit_id: int, db: DB, user: CurrentUser
+) -> Response:
+    """Save the draft as entered; with action=record also record it as the injection."""
+    patient, visit = _load(db, user, patient_id, visit_id, Action.INJECTION_PLAN)
+    form = await request.form()
+    rows = [
+        {"muscle": str(m), "side": str(s), "dose": str(d)}
+        for m, s, d in zip(
+            form.getlist("muscle"), form.getlist("side"), form.getlist("dose"), strict=False
+        )
+    ]
+    lang = request_lang(request)
+    try:
+        visits.save_plan(
+            db=db,
+            visit=visit,
+            product=str(form.get("product", "")),
+            injections=rows,
+            lot=str(form.get("lot", "")),
+            dilution=str(form.get("dilution", "")),
+            guidance=str(form.get("guidance", "")),
+            override_reason=str(form.get("override_reason", "")),
+            user_id=user.id,
+        )
+    except CdcareError as err:  # the draft is kept as typed; the page says what is wrong
+        db.commit()
+        return _page(
+            request, db, user, patient, visit, error=err.text(lang), status=err.http_status
+        )
+    audit(request, db, user, "amend", patient_id=patient.id, target=f"visit:{visit.id}:plan")
+    db.commit()
+    if form.get("action") == "record":
+        authorize(user, Action.INJECTION_RECORD, patient)
+        try:
+            session = visits.record_plan(
+                db=db, visit=visit, user=user, lang=lang, today=_today(request)
+            )
+        except CdcareError as err:
+            db.rollback()
+            return _page(
+                request, db, user, patient, visit, error=err.text(lang), status=err.http_status
+            )
+        audit(
+            request,
+            db,
+            user,
+            "create",
+            patient_id=patient.id,
+            target=f"injection_session:{session.id}",
+        )
+        db.commit()
+    return RedirectResponse(f"/patients/{patient.id}/visits/{visit.id}#plan", status_code=303)
+
+
+async def _note_action(
+    request: Request, patient_id: int, visit_id: int, db: DB, user: User, what: str
+) -> Response:
+    patient, visit = _load(db, user, patient_id, visit_id, Action.INJECTION_RECORD)
+    form = await request.form()
+    text = str(form.get("text", ""))
+    try:
+        if what == "save":
+            note = visits.save_note(db=db, visit=visit, text=text, author_id=user.id)
+        elif what == "amend":
+            note = visits.amend_note(db=db, visit=visit, text=text, author_id=user.id)
+        else:
+            note = visits.sign_note(
+                db=db, visit=visit, user=user, password=str(form.get("password", ""))
+            )
+    except CdcareError as err:
+        db.rollback()
+        return _page(
+            request,
+            db,
+            user,
+            patient,
+            visit,
+            error=err.text(request_lang(request)),
+            status=err.http_status,
+        )
+    action = "create" if what == "amend" else "amend"
+    audit(request, db, user, action, patient_id=patient.id, target=f"visit_note:{note.id}:{what}")
+    db.commit()
+    return RedirectResponse(f"/patients/{patient.id}/visits/{visit.id}#note", status_code=303)
+
+
+@router.post("/patients/{patient_id}/visits/{visit_id}/note", dependencies=CSRF)
+async def visit_note(
+    request: Request, patient_id: int, visit_id: int, db: DB, user: CurrentUser
+) -> Response:
+    """Write or edit the unsigned note."""
+    return await _note_action(request, patient_id, visit_id, db, user, "save")
+
+
+@router.post("/patients/{patient_id}/visits/{visit_id}/note/sign", dependencies=CSRF)
+async def visit_note_sign(
+    request: Request, patient_id: int, visit_id: int, db: DB, user: CurrentUser
+) -> Response:
+    """Sign the note: the password again, then it is frozen with its hash."""
+    return await _note_action(request, patient_id, visit_id, db, user, "sign")
+
+
+@router.post("/patients/{patient_id}/visits/{visit_id}/note/amend", dependencies=CSRF)
+async def visit_note_amend(
+    request: Request, patient_id: int, visit_id: int, db: DB, user: CurrentUser
+) -> Response:
+    """Start an amendment of the signed note (the original is kept)."""
+    return await _note_action(request, patient_id, visit_id, db, user, "amend")
