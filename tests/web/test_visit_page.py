@@ -117,3 +117,44 @@ def test_visits_of_other_patients_and_centres_are_not_found(world: World) -> Non
     assert other.get(url).status_code == 404
     patient = login(TestClient(world.app), "demo-patient")
     assert patient.get(url).status_code == 403
+
+
+def test_video_change_since_an_earlier_visit_and_visit_pdf(world: World) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from cdcare.store.models import Visit
+    from cdcare.store.video_models import JobStatus, VideoAnalysis
+
+    pid = world.demo_patient_id
+    kst = ZoneInfo("Asia/Seoul")
+    now = datetime.now(kst)
+    with session_scope(world.app.state.engine) as db:
+        old = Visit(patient_id=pid, visit_date=(now - timedelta(days=91)).date(), kind="clinic")
+        db.add(old)
+        db.flush()
+        old_id = old.id
+        for when, rot in ((now - timedelta(days=91), 30.0), (now, 12.5)):
+            db.add(
+                VideoAnalysis(
+                    patient_id=pid, status=JobStatus.DONE, created_at=when,
+                    result={"posture": {"rotation_deg": rot, "tilt_deg": -4.0},
+                            "twstrs": {"items": {"rotation": {"score": 1}}}},
+                )
+            )  # fmt: skip
+    doctor = login(TestClient(world.app), "demo-doctor")
+    url, token = _open(world, doctor, pid)
+    page = doctor.get(f"{url}?compare={old_id}&lang=en").text
+    row = re.search(r'<tr data-angle="rotation_deg">(.*?)</tr>', page, re.S)
+    assert row and "+12.5" in row.group(1) and "+30.0" in row.group(1) and "-17.5" in row.group(1)
+    assert "scales/twstrs?from_video=" in page  # suggested items, to be confirmed
+    assert 'id="visit-pdf"' not in page  # nothing recorded yet
+    doctor.post(f"{url}/plan", data=_plan(token, "40", "record", lot="PDF-LOT",
+                                          why="patient request"))  # fmt: skip
+    assert 'id="visit-pdf"' in doctor.get(url).text
+    assert doctor.get(f"{url}/report.pdf").status_code == 422  # an export needs its reason
+    pdf = doctor.get(f"{url}/report.pdf?lang=en&reason=referral")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Injection plan" in text and "PDF-LOT" in text

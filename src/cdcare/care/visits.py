@@ -26,11 +26,12 @@ from cdcare.care._checks import today_or
 from cdcare.care.accounts import verify_password
 from cdcare.care.injections import record_injection, sessions
 from cdcare.care.patients import add_visit
-from cdcare.clinical.planning import check_plan, plan_from_dict, plan_to_dict
+from cdcare.clinical.planning import Finding, Plan, check_plan, plan_from_dict, plan_to_dict
 from cdcare.errors import N_, Conflict, InputError, NotFound
 from cdcare.store.care_models import InjectionSession
 from cdcare.store.clinic_models import VisitNote, VisitPlan
 from cdcare.store.models import ScaleAssessment, User, Visit
+from cdcare.store.video_models import JobStatus, VideoAnalysis
 
 SEOUL = ZoneInfo("Asia/Seoul")
 
@@ -67,6 +68,50 @@ def get_visit(*, db: Session, patient_id: int, visit_id: int) -> Visit:
     if visit is None or visit.patient_id != patient_id:
         raise NotFound(N_("Visit {id} not found"), id=visit_id)
     return visit
+
+
+# --- video measurements ---------------------------------------------------------------------
+
+ANGLES = ("rotation_deg", "tilt_deg", "flexion_deg")
+
+
+def visit_videos(*, db: Session, visit: Visit) -> list[VideoAnalysis]:
+    """Finished video measurements of the patient made on the visit's local date, newest first."""
+    start = datetime.combine(visit.visit_date, time(0), SEOUL)
+    return list(
+        db.scalars(
+            select(VideoAnalysis)
+            .where(
+                VideoAnalysis.patient_id == visit.patient_id,
+                VideoAnalysis.status == JobStatus.DONE,
+                VideoAnalysis.created_at >= start,
+                VideoAnalysis.created_at < start + timedelta(days=1),
+            )
+            .order_by(VideoAnalysis.id.desc())
+        )
+    )
+
+
+def earlier_visits(*, db: Session, visit: Visit) -> list[Visit]:
+    """The patient's visits before this one, newest first (to compare against)."""
+    return list(
+        db.scalars(
+            select(Visit)
+            .where(Visit.patient_id == visit.patient_id, Visit.visit_date < visit.visit_date)
+            .order_by(Visit.visit_date.desc(), Visit.id.desc())
+        )
+    )
+
+
+def angles(row: VideoAnalysis | None) -> dict[str, float]:
+    """Median rotation, tilt, flexion in degrees (the measurement's sign conventions)."""
+    posture = ((row.result or {}) if row else {}).get("posture") or {}
+    return {k: float(posture[k]) for k in ANGLES if isinstance(posture.get(k), int | float)}
+
+
+def angle_change(now: dict[str, float], before: dict[str, float]) -> dict[str, float]:
+    """Degrees of change per angle (now − before) where both were measured."""
+    return {k: round(now[k] - before[k], 1) for k in ANGLES if k in now and k in before}
 
 
 # --- the plan draft --------------------------------------------------------------------------
@@ -151,6 +196,23 @@ def evaluate(*, db: Session, visit: Visit, row: VisitPlan, lang: str, today: dat
         return Evaluation(None, True, err.text(lang))
     shown = plan_to_dict(plan, findings, lang)
     return Evaluation(shown, any(f["level"] == "refuse" for f in shown["findings"]), "")
+
+
+def recorded_plan(*, db: Session, visit: Visit, today: date) -> tuple[Plan, list[Finding]] | None:
+    """The plan recorded at this visit and its findings (for the visit's PDF), or None."""
+    row = plan_of(db=db, visit_id=visit.id)
+    if row is None or row.injection_session_id is None:
+        return None
+    plan = plan_from_dict(row.plan)
+    earlier = [
+        s.injected_on
+        for s in sessions(db=db, patient_id=visit.patient_id)
+        if s.id != row.injection_session_id and s.injected_on < visit.visit_date
+    ]
+    findings = check_plan(
+        plan, max(earlier, default=None), visit.visit_date, row.override_reason or None, today=today
+    )
+    return plan, findings
 
 
 def record_plan(

@@ -3,6 +3,7 @@ and guidance, checked on every save, recorded once) and its note, signed with th
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,7 +17,9 @@ from cdcare.care.patients import get_patient
 from cdcare.clinical.planning import Guidance
 from cdcare.clinical.posture import muscles
 from cdcare.clinical.toxins import products
-from cdcare.errors import CdcareError
+from cdcare.errors import N_, CdcareError
+from cdcare.reports.collect import collect_report, export_reason
+from cdcare.reports.pdf import build_pdf
 from cdcare.store.care_models import InjectionSession
 from cdcare.store.models import Patient, User, Visit
 from cdcare.web.deps import DB, CurrentUser, audit, verify_csrf
@@ -26,6 +29,12 @@ from cdcare.web.render import render
 router = APIRouter(tags=["visits"])
 CSRF = [Depends(verify_csrf)]
 BLANK_ROWS = 3  # empty injection rows offered under the planned ones
+#: Angle labels (signs as in the video measurement: rotation + = chin to the patient's left...).
+ANGLE_NAMES = {
+    "rotation_deg": N_("rotation"),
+    "tilt_deg": N_("tilt"),
+    "flexion_deg": N_("flexion"),
+}
 
 
 def _today(request: Request) -> Any:
@@ -49,8 +58,15 @@ def _page(
     *,
     error: str = "",
     status: int = 200,
+    compare: int | None = None,
 ) -> Response:
     lang = request_lang(request)
+    videos = visits.visit_videos(db=db, visit=visit)
+    earlier = visits.earlier_visits(db=db, visit=visit)
+    chosen = next((v for v in earlier if v.id == compare), earlier[0] if earlier else None)
+    before = visits.visit_videos(db=db, visit=chosen) if chosen else []
+    now_angles = visits.angles(videos[0] if videos else None)
+    before_angles = visits.angles(before[0] if before else None)
     row = visits.plan_of(db=db, visit_id=visit.id)
     evaluation = (
         visits.evaluate(db=db, visit=visit, row=row, lang=lang, today=_today(request))
@@ -87,6 +103,13 @@ def _page(
             "guidances": [g.value for g in Guidance],
             "blank_rows": BLANK_ROWS,
             "error": error,
+            "videos": videos,
+            "earlier": earlier,
+            "chosen": chosen,
+            "now_angles": now_angles,
+            "before_angles": before_angles,
+            "change": visits.angle_change(now_angles, before_angles),
+            "angle_names": ANGLE_NAMES,
         },
         user=user,
         status_code=status,
@@ -108,11 +131,13 @@ def visit_today(request: Request, patient_id: int, db: DB, user: CurrentUser) ->
 
 @router.get("/patients/{patient_id}/visits/{visit_id}")
 def visit_page(
-    request: Request, patient_id: int, visit_id: int, db: DB, user: CurrentUser
+    request: Request, patient_id: int, visit_id: int, db: DB, user: CurrentUser, compare: str = ""
 ) -> Response:
-    """The visit: scales, plan draft with its checks, injection, note and signature."""
+    """The visit: video measurement and its change since an earlier visit (``compare``), scales,
+    plan draft with its checks, injection, note and signature."""
     patient, visit = _load(db, user, patient_id, visit_id, Action.CARE_VIEW)
-    return _page(request, db, user, patient, visit)
+    chosen = int(compare) if compare.strip().isdigit() else None
+    return _page(request, db, user, patient, visit, compare=chosen)
 
 
 @router.post("/patients/{patient_id}/visits/{visit_id}/plan", dependencies=CSRF)
@@ -225,3 +250,36 @@ async def visit_note_amend(
 ) -> Response:
     """Start an amendment of the signed note (the original is kept)."""
     return await _note_action(request, patient_id, visit_id, db, user, "amend")
+
+
+@router.get("/patients/{patient_id}/visits/{visit_id}/report.pdf")
+def visit_pdf(
+    request: Request, patient_id: int, visit_id: int, db: DB, user: CurrentUser, reason: str = ""
+) -> Response:
+    """The patient's report with the plan recorded at this visit (export reason required)."""
+    patient, visit = _load(db, user, patient_id, visit_id, Action.REPORT_EXPORT)
+    authorize(user, Action.CARE_VIEW, patient)
+    why = export_reason(reason)
+    settings = request.app.state.settings
+    recorded = visits.recorded_plan(db=db, visit=visit, today=_today(request))
+    data = collect_report(
+        db=db,
+        patient_id=patient.id,
+        generated_by=f"{user.display_name} ({user.username})",
+        demo=settings.demo,
+        timezone=settings.timezone,
+        plan=recorded[0] if recorded else None,
+        plan_findings=recorded[1] if recorded else (),
+    )
+    pdf = build_pdf(data, lang=request_lang(request), timezone=settings.timezone)
+    audit(request, db, user, "export", patient_id=patient.id, target=f"visit:{visit.id}:pdf",
+          reason=why)  # fmt: skip
+    db.commit()
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", patient.record_number)
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="visit-{name}-{visit.visit_date}.pdf"'
+        },
+    )
