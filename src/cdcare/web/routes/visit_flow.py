@@ -21,6 +21,7 @@ from cdcare.errors import N_, CdcareError
 from cdcare.reports.collect import collect_report, export_reason
 from cdcare.reports.pdf import build_pdf
 from cdcare.store.care_models import InjectionSession
+from cdcare.store.clinic_models import VisitPlan
 from cdcare.store.models import Patient, User, Visit
 from cdcare.web.deps import DB, CurrentUser, audit, verify_csrf
 from cdcare.web.i18n import request_lang
@@ -140,6 +141,54 @@ def visit_page(
     return _page(request, db, user, patient, visit, compare=chosen)
 
 
+def _rows(form: Any) -> list[dict[str, str]]:
+    return [
+        {"muscle": str(m), "side": str(s), "dose": str(d)}
+        for m, s, d in zip(
+            form.getlist("muscle"), form.getlist("side"), form.getlist("dose"), strict=False
+        )
+    ]
+
+
+@router.post("/patients/{patient_id}/visits/{visit_id}/plan/check", dependencies=CSRF)
+async def visit_plan_check(
+    request: Request, patient_id: int, visit_id: int, db: DB, user: CurrentUser
+) -> Response:
+    """Live check (HTMX): save the draft as typed and answer the checks fragment."""
+    patient, visit = _load(db, user, patient_id, visit_id, Action.INJECTION_PLAN)
+    form = await request.form()
+    lang = request_lang(request)
+    error = ""
+    row: VisitPlan | None = None
+    try:
+        row = visits.save_plan(
+            db=db,
+            visit=visit,
+            product=str(form.get("product", "")),
+            injections=_rows(form),
+            lot=str(form.get("lot", "")),
+            dilution=str(form.get("dilution", "")),
+            guidance=str(form.get("guidance", "")),
+            override_reason=str(form.get("override_reason", "")),
+            user_id=user.id,
+        )
+    except CdcareError as err:
+        error = err.text(lang)
+        row = visits.plan_of(db=db, visit_id=visit.id)  # kept as typed
+    audit(request, db, user, "amend", patient_id=patient.id, target=f"visit:{visit.id}:plan")
+    db.commit()
+    evaluation = (
+        visits.evaluate(db=db, visit=visit, row=row, lang=lang, today=_today(request))
+        if row is not None and row.plan.get("injections")
+        else None
+    )
+    if error:
+        evaluation = visits.Evaluation(None, True, error)
+    return render(
+        request, "visit_plan_check.html", {"evaluation": evaluation, "draft": row}, user=user
+    )
+
+
 @router.post("/patients/{patient_id}/visits/{visit_id}/plan", dependencies=CSRF)
 async def visit_plan(
     request: Request, patient_id: int, visit_id: int, db: DB, user: CurrentUser
@@ -147,12 +196,7 @@ async def visit_plan(
     """Save the draft as entered; with action=record also record it as the injection."""
     patient, visit = _load(db, user, patient_id, visit_id, Action.INJECTION_PLAN)
     form = await request.form()
-    rows = [
-        {"muscle": str(m), "side": str(s), "dose": str(d)}
-        for m, s, d in zip(
-            form.getlist("muscle"), form.getlist("side"), form.getlist("dose"), strict=False
-        )
-    ]
+    rows = _rows(form)
     lang = request_lang(request)
     try:
         visits.save_plan(
