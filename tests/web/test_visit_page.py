@@ -158,3 +158,33 @@ def test_video_change_since_an_earlier_visit_and_visit_pdf(world: World) -> None
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "Injection plan" in text and "PDF-LOT" in text
+
+
+def test_adverse_event_from_the_visit(world: World) -> None:
+    pid = world.demo_patient_id
+    nurse = login(TestClient(world.app), "demo-nurse")  # nurses record adverse events too
+    url, token = _open(world, nurse, pid)
+    page = nurse.get(url).text
+    sid = re.search(r'<select name="session_id"><option value="(\d+)">([\d-]+)', page)
+    assert sid, "the patient's recent sessions are offered"
+    today = datetime.now(ZoneInfo("Asia/Seoul")).date()
+    ok = nurse.post(
+        f"{url}/adverse-events",
+        data={"csrf_token": token, "session_id": sid.group(1), "code": "neck_pain",
+              "severity": "mild", "onset": today.isoformat(), "note": "day 3"},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert ok.status_code == 303 and ok.headers["location"].endswith("#ae")
+    assert "day 3" in nurse.get(url).text
+    early = nurse.post(
+        f"{url}/adverse-events?lang=en",
+        data={"csrf_token": token, "session_id": sid.group(1), "code": "neck_pain",
+              "severity": "mild", "onset": "2001-01-01"},
+    )  # fmt: skip
+    assert early.status_code == 422 and "before the injection" in early.text
+    other = nurse.post(
+        f"{url}/adverse-events",
+        data={"csrf_token": token, "session_id": "999999", "code": "neck_pain",
+              "severity": "mild", "onset": today.isoformat()},
+    )  # fmt: skip
+    assert other.status_code == 404

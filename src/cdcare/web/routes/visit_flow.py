@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from cdcare.care import visits
 from cdcare.care.access import Action, authorize
+from cdcare.care.injections import add_adverse_event, adverse_event_codes, sessions
 from cdcare.care.patients import get_patient
 from cdcare.clinical.planning import Guidance
 from cdcare.clinical.posture import muscles
@@ -83,6 +84,7 @@ def _page(
     audit(request, db, user, "view", patient_id=patient.id, target=f"visit:{visit.id}")
     db.commit()
     mus = muscles()
+    ae_sessions = list(reversed(sessions(db=db, patient_id=patient.id)))[:3]
     return render(
         request,
         "visit.html",
@@ -111,6 +113,9 @@ def _page(
             "before_angles": before_angles,
             "change": visits.angle_change(now_angles, before_angles),
             "angle_names": ANGLE_NAMES,
+            "ae_sessions": ae_sessions,
+            "ae_codes": adverse_event_codes(),
+            "ae_severities": ("mild", "moderate", "severe"),
         },
         user=user,
         status_code=status,
@@ -327,3 +332,33 @@ def visit_pdf(
             "Content-Disposition": f'attachment; filename="visit-{name}-{visit.visit_date}.pdf"'
         },
     )
+
+
+@router.post("/patients/{patient_id}/visits/{visit_id}/adverse-events", dependencies=CSRF)
+async def visit_adverse_event(
+    request: Request, patient_id: int, visit_id: int, db: DB, user: CurrentUser
+) -> Response:
+    """Report an adverse event of one of the patient's recent sessions from the visit."""
+    patient, visit = _load(db, user, patient_id, visit_id, Action.ADVERSE_EVENT_RECORD)
+    form = await request.form()
+    sid = str(form.get("session_id", ""))
+    try:
+        event = add_adverse_event(
+            db=db,
+            session_id=int(sid) if sid.isdigit() else -1,
+            patient_id=patient.id,
+            onset_on=str(form.get("onset", "")),
+            code=str(form.get("code", "")),
+            severity=str(form.get("severity", "")),
+            note=str(form.get("note", "")),
+            today=_today(request),
+        )
+    except CdcareError as err:
+        db.rollback()
+        lang = request_lang(request)
+        return _page(
+            request, db, user, patient, visit, error=err.text(lang), status=err.http_status
+        )
+    audit(request, db, user, "create", patient_id=patient.id, target=f"adverse_event:{event.id}")
+    db.commit()
+    return RedirectResponse(f"/patients/{patient.id}/visits/{visit.id}#ae", status_code=303)
