@@ -45,6 +45,7 @@ from cdcare.web.routes import (
     patients,
     planning,
     portal,
+    portal_display,
     reminders,
     reports,
     sources,
@@ -141,6 +142,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         reminders,
         calendar,
         visit_flow,
+        portal_display,
         api,
     ):
         app.include_router(module.router)
