@@ -54,7 +54,7 @@ def test_admin_creates_nurse_who_logs_in_through_reset_link(world: World) -> Non
     path = "/reset/" + link.group(1).rsplit("/reset/", 1)[1]
     person = TestClient(world.app)
     form = person.get(path)
-    assert form.status_code == 200
+    assert form.status_code == 200 and form.headers["referrer-policy"] == "no-referrer"
     bad = person.post(
         path, data={"new": NEW_PW, "repeat": "other-password-1", "csrf_token": csrf_of(form.text)}
     )

@@ -173,13 +173,16 @@ def reset_page(request: Request, token: str, db: DB) -> Response:
     try:
         users.reset_for_token(db=db, token=token)
     except CdcareError as err:
-        return render(
+        response = render(
             request,
             "reset.html",
             {"error": err.text(request_lang(request)), "valid": False, "token": ""},
             status_code=410,
         )
-    return render(request, "reset.html", {"error": "", "valid": True, "token": token})
+    else:
+        response = render(request, "reset.html", {"error": "", "valid": True, "token": token})
+    response.headers["Referrer-Policy"] = "no-referrer"  # the token must not leak onwards
+    return response
 
 
 @router.post("/reset/{token}", dependencies=CSRF)
