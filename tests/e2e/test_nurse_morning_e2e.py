@@ -64,7 +64,7 @@ def test_nurse_morning(page: Page, live: Live) -> None:
     expect(booked).to_contain_text("M-1")
     snap(page, "nurse_morning_calendar")
     page.goto("/worklist")
-    page.click('a[href*="reason=phq9_item9"]')
+    page.click("#call-list")
     call = page.locator(f'tr[data-reason="phq9_item9"][data-patient="{sad}"]')
     expect(call).to_have_count(1)
     expect(page.locator("tbody tr[data-reason]")).to_have_count(1)  # the call list only

@@ -86,6 +86,10 @@ def test_filter_and_bad_input(world: World) -> None:
     only = nurse.get("/worklist?reason=phq9_item9&sort=patient")
     assert only.status_code == 200
     assert set(re.findall(r'<tr data-reason="(\w+)"', only.text)) == {"phq9_item9"}
+    calls = nurse.get("/worklist?sort=date&reason=phq9_item9&reason=silent&reason=mood_rising")
+    assert set(re.findall(r'<tr data-reason="(\w+)"', calls.text)) <= {
+        "phq9_item9", "silent", "mood_rising"
+    } and 'id="call-list"' in calls.text  # fmt: skip
     assert nurse.get("/worklist?reason=bogus").status_code == 422
     assert nurse.get("/worklist?weeks=99").status_code == 422
     assert nurse.get("/worklist?weeks=x").status_code == 422

@@ -21,6 +21,8 @@ from cdcare.web.i18n import request_lang
 from cdcare.web.render import render
 
 router = APIRouter(tags=["worklist"])
+#: Reasons a nurse usually answers with a phone call (the "call list").
+CALLS = ("phq9_item9", "mood_rising", "wearing_off", "non_response", "silent")
 
 
 def _weeks(value: str) -> int | None:
@@ -87,6 +89,8 @@ def worklist_page(
             },
             "show_handled": handled == "1",
             "reason_link": lambda code: "/worklist?" + urlencode({**base, "reason": code}),
+            "call_list": "/worklist?"
+            + urlencode([("sort", "date"), *(("reason", r) for r in CALLS)]),
             "thresholds": wl.thresholds(),
             "kinds": KINDS,
             "detail": lambda hit: _detail(hit, request),
