@@ -54,7 +54,7 @@ def test_admin_creates_nurse_who_logs_in_through_reset_link(world: World) -> Non
     path = "/reset/" + link.group(1).rsplit("/reset/", 1)[1]
     person = TestClient(world.app)
     form = person.get(path)
-    assert form.status_code == 200 and form.headers["referrer-policy"] == "no-referrer"
+    assert form.status_code == 200 and form.headers["referrer-policy"] == "same-origin"
     bad = person.post(
         path, data={"new": NEW_PW, "repeat": "other-password-1", "csrf_token": csrf_of(form.text)}
     )
@@ -122,6 +122,7 @@ def test_other_centre_account_invisible_and_non_admin_refused(world: World) -> N
 @pytest.mark.parametrize("username", ["demo-admin", "demo-doctor", "demo-nurse", "demo-patient"])
 def test_every_role_changes_its_password(world: World, username: str) -> None:
     client = login(TestClient(world.app), username)
+    elsewhere = login(TestClient(world.app), username)  # another device, logged in before
     home = client.get("/account/password")
     assert home.status_code == 200
     wrong = _post(
@@ -145,6 +146,9 @@ def test_every_role_changes_its_password(world: World, username: str) -> None:
         {"old": DEMO_PASSWORD, "new": NEW_PW, "repeat": NEW_PW},
     )
     assert ok.status_code == 200
+    assert client.get("/account/password", follow_redirects=False).status_code == 200  # kept
+    gone = elsewhere.get("/account/password", follow_redirects=False)
+    assert gone.status_code == 303 and "/login" in gone.headers["location"]  # revoked
     login(TestClient(world.app), username, NEW_PW)
     assert f"user:{_user(world, username).id}:password" in _targets(world)
 

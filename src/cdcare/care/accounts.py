@@ -91,11 +91,13 @@ def verify_password(user: User, password: str) -> bool:
         return False
 
 
-def change_password(*, db: Session, user_id: int, old: str, new: str) -> User:
+def change_password(
+    *, db: Session, user_id: int, old: str, new: str, keep_session_id: int | None = None
+) -> User:
     """Replace the password of ``user_id`` after checking the ``old`` one.
 
-    The new password must differ from the old one and have at least 10 characters. Session
-    revocation (other engineer) hooks in after this call succeeds.
+    The new password must differ from the old one and have at least 10 characters. The user's
+    other web sessions are revoked (:func:`set_password`); ``keep_session_id`` stays open.
     """
     user = db.get(User, user_id)
     if user is None or not user.active:
@@ -104,5 +106,5 @@ def change_password(*, db: Session, user_id: int, old: str, new: str) -> User:
         raise InputError(N_("The current password is wrong"))
     if new == old:
         raise InputError(N_("The new password must differ from the current one"))
-    set_password(db=db, user=user, password=new)
+    set_password(db=db, user=user, password=new, keep_session_id=keep_session_id)
     return user

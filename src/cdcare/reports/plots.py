@@ -11,6 +11,7 @@ import io
 from collections.abc import Mapping, Sequence
 from datetime import date
 from functools import cache
+from typing import Any
 
 import matplotlib
 from matplotlib.axes import Axes
@@ -45,7 +46,7 @@ SERIES_STYLES: tuple[tuple[str, object], ...] = (
 )
 
 
-def series_style(index: int) -> dict[str, object]:
+def series_style(index: int) -> dict[str, Any]:
     """Marker and line style of the ``index``-th series (cycled)."""
     marker, linestyle = SERIES_STYLES[index % len(SERIES_STYLES)]
     return {"marker": marker, "linestyle": linestyle}

@@ -155,7 +155,14 @@ def password_change(
     try:
         if new != repeat:
             raise InputError(N_("The two new passwords differ"))
-        change_password(db=db, user_id=user.id, old=old, new=new)
+        sid = request.scope.get("session_id")
+        change_password(
+            db=db,
+            user_id=user.id,
+            old=old,
+            new=new,
+            keep_session_id=sid if isinstance(sid, int) else None,
+        )
     except CdcareError as err:
         db.rollback()
         message = err.text(request_lang(request))
@@ -181,8 +188,7 @@ def reset_page(request: Request, token: str, db: DB) -> Response:
         )
     else:
         response = render(request, "reset.html", {"error": "", "valid": True, "token": token})
-    response.headers["Referrer-Policy"] = "no-referrer"  # the token must not leak onwards
-    return response
+    return response  # Referrer-Policy same-origin (web/hardening.py): the token stays on site
 
 
 @router.post("/reset/{token}", dependencies=CSRF)

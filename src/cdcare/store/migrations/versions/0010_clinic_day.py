@@ -3,7 +3,7 @@ appointments get their centre and slot (one appointment per centre slot); visit 
 and signed visit notes
 
 Revision ID: 0010
-Revises: 0009
+Revises: 0008
 Create Date: 2026-12-03 06:18:27.257853
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010"
-down_revision: str | None = "0009"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
