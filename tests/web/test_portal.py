@@ -352,7 +352,9 @@ def test_clinician_sees_the_diary_block(world: World) -> None:
     page = doctor.get(f"/patients/{world.other_demo_patient_id}?lang=en")
     assert f'hx-get="/patients/{world.other_demo_patient_id}/diary"' in page.text
     assert 'hx-trigger="load"' in page.text and "htmx-2.0.11.min.js" in page.text
-    block = doctor.get(f"/patients/{world.other_demo_patient_id}/diary?lang=en")
+    block = doctor.get(  # as HTMX asks for it; a plain link gets a whole page
+        f"/patients/{world.other_demo_patient_id}/diary?lang=en", headers={"HX-Request": "true"}
+    )
     assert block.status_code == 200 and "<html" not in block.text  # a fragment
     assert "Diary (last 28 days)" in block.text and "<svg" in block.text
     cells = re.findall(r"<tr><td>(\d)</td>.*?</tr>", block.text, re.S)

@@ -25,3 +25,13 @@ def test_large_text_cookie_and_class(world: World) -> None:
 def test_staff_cannot_use_the_portal_setting(world: World) -> None:
     nurse = login(TestClient(world.app), "demo-nurse")
     assert nurse.get("/me/display").status_code == 403
+
+
+def test_diary_summary_link_opens_a_whole_page(world: World) -> None:
+    """Without JavaScript the summary's link opens a titled page; HTMX still gets the fragment."""
+    nurse = login(TestClient(world.app), "demo-nurse")
+    url = f"/patients/{world.demo_patient_id}/diary"
+    page = nurse.get(url)
+    assert page.status_code == 200 and "<title>" in page.text and "<html lang=" in page.text
+    part = nurse.get(url, headers={"HX-Request": "true"})
+    assert part.status_code == 200 and "<html" not in part.text
