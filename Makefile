@@ -11,8 +11,9 @@ export CDCARE_DATA_DIR ?= var
 
 .PHONY: run test lint pytest bench i18n lock clean
 
-$(STAMP): pyproject.toml scripts/system-deps.sh $(wildcard $(LOCK))
+$(STAMP): pyproject.toml scripts/system-deps.sh $(wildcard $(LOCK)) tests/e2e/package-lock.json
 	scripts/system-deps.sh
+	npm ci --prefix tests/e2e --no-audit --no-fund --silent
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet $(PIN) -e ".[dev]"

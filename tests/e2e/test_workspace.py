@@ -25,7 +25,7 @@ def _ko(message: str) -> str:
     ("username", "role", "heading"),
     [
         ("demo-doctor", "physician", _ko("Patients")),
-        ("demo-nurse", "nurse", _ko("Patients")),
+        ("demo-nurse", "nurse", _ko("Worklist")),
         ("demo-admin", "admin", _ko("Access log")),
         ("demo-patient", "patient", None),
     ],
@@ -41,7 +41,8 @@ def test_login_lands_on_role_home(
     if role == "patient":  # a patient's home is about their own record only
         assert home in ("/me", f"/patients/{live.demo_patient_id}")
     else:
-        assert home == ("/admin/audit" if role == "admin" else "/patients")
+        expected = {"admin": "/admin/audit", "nurse": "/worklist"}.get(role, "/patients")
+        assert home == expected
     with page.expect_response(lambda r: r.url == live.url + home) as landing:
         login(page, username)
     assert landing.value.status == 200

@@ -16,7 +16,7 @@ from .conftest import World, csrf_of, login
     ("username", "home"),
     [
         ("demo-doctor", "/patients"),
-        ("demo-nurse", "/patients"),
+        ("demo-nurse", "/worklist"),
         ("demo-admin", "/admin/audit"),
         ("demo-patient", "/me"),
     ],

@@ -287,7 +287,9 @@ def test_other_patients_urls_answer_not_found(world: World) -> None:
 def test_staff_go_home_from_me_and_may_not_write_a_diary(world: World) -> None:
     nurse = login(TestClient(world.app), "demo-nurse")
     home = nurse.get("/me", follow_redirects=False)
-    assert home.status_code == 303 and home.headers["location"] == "/patients"
+    assert (
+        home.status_code == 303 and home.headers["location"] == "/worklist"
+    )  # nurses land on the worklist
     admin = login(TestClient(world.app), "demo-admin")
     assert admin.get("/me", follow_redirects=False).headers["location"] == "/admin/audit"
     # the clinician's diary block needs patient.view, which the admin role lacks
@@ -350,7 +352,9 @@ def test_clinician_sees_the_diary_block(world: World) -> None:
     page = doctor.get(f"/patients/{world.other_demo_patient_id}?lang=en")
     assert f'hx-get="/patients/{world.other_demo_patient_id}/diary"' in page.text
     assert 'hx-trigger="load"' in page.text and "htmx-2.0.11.min.js" in page.text
-    block = doctor.get(f"/patients/{world.other_demo_patient_id}/diary?lang=en")
+    block = doctor.get(  # as HTMX asks for it; a plain link gets a whole page
+        f"/patients/{world.other_demo_patient_id}/diary?lang=en", headers={"HX-Request": "true"}
+    )
     assert block.status_code == 200 and "<html" not in block.text  # a fragment
     assert "Diary (last 28 days)" in block.text and "<svg" in block.text
     cells = re.findall(r"<tr><td>(\d)</td>.*?</tr>", block.text, re.S)

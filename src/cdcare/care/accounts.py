@@ -79,3 +79,32 @@ def set_demo_passwords(*, db: Session, centre_id: int) -> list[str]:
         user.password_hash = hashed
     db.flush()
     return [u.username for u in users]
+
+
+def verify_password(user: User, password: str) -> bool:
+    """True if ``password`` is the user's current password (active or not)."""
+    if not user.password_hash:
+        return False
+    try:
+        return bool(_hasher.verify(user.password_hash, password))
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def change_password(
+    *, db: Session, user_id: int, old: str, new: str, keep_session_id: int | None = None
+) -> User:
+    """Replace the password of ``user_id`` after checking the ``old`` one.
+
+    The new password must differ from the old one and have at least 10 characters. The user's
+    other web sessions are revoked (:func:`set_password`); ``keep_session_id`` stays open.
+    """
+    user = db.get(User, user_id)
+    if user is None or not user.active:
+        raise InputError(N_("This account cannot change its password"))
+    if not verify_password(user, old):
+        raise InputError(N_("The current password is wrong"))
+    if new == old:
+        raise InputError(N_("The new password must differ from the current one"))
+    set_password(db=db, user=user, password=new, keep_session_id=keep_session_id)
+    return user

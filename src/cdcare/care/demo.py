@@ -36,7 +36,7 @@ from cdcare.care.rehab import assign, library
 from cdcare.clinical.planning import PlanItem, make_plan
 from cdcare.clinical.posture import parse_pattern
 from cdcare.clinical.scales import get_instrument, score
-from cdcare.errors import ScaleError
+from cdcare.errors import Conflict, ScaleError
 from cdcare.store.care_models import (
     AdverseEvent,
     Appointment,
@@ -392,13 +392,19 @@ def _book_next(db: Session, patient_id: int, today: date, rng: random.Random) ->
     day = last + timedelta(weeks=13) if last is not None else today
     if day <= today:
         day = today + timedelta(days=rng.randint(3, 30))
-    schedule(
-        db=db,
-        patient_id=patient_id,
-        starts_at=datetime.combine(day, time(10, 0), SEOUL),
-        kind="injection",
-        now=datetime.combine(today, time(0, 0), SEOUL),
-    )
+    start = datetime.combine(day, time(10, 0), SEOUL)
+    for k in range(32):  # the next free 15-minute slot from 10:00
+        try:
+            schedule(
+                db=db,
+                patient_id=patient_id,
+                starts_at=start + timedelta(minutes=15 * k),
+                kind="injection",
+                now=datetime.combine(today, time(0, 0), SEOUL),
+            )
+        except Conflict:
+            continue
+        return
 
 
 def load_demo(

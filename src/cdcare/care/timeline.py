@@ -60,7 +60,11 @@ def patient_events(
 
     events: list[Event] = []
     for v in db.scalars(select(Visit).where(Visit.patient_id == patient_id)):
-        events.append(Event(v.visit_date, "visit", f"{t(LABELS['visit'])} ({v.kind})"))
+        events.append(
+            Event(
+                v.visit_date, "visit", f"{t(LABELS['visit'])} ({v.kind})", f"{base}/visits/{v.id}"
+            )
+        )
     for a in latest_assessments(db=db, patient_id=patient_id):
         total = "–" if a.total is None else f"{a.total:g}"
         events.append(

@@ -53,6 +53,8 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "export",
     "media",
     "fhir",
+    "admin",
+    "reminders",
 )
 
 

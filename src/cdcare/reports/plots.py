@@ -11,6 +11,7 @@ import io
 from collections.abc import Mapping, Sequence
 from datetime import date
 from functools import cache
+from typing import Any
 
 import matplotlib
 from matplotlib.axes import Axes
@@ -34,6 +35,23 @@ def _figure(width: float, height: float) -> tuple[Figure, Axes]:
     return fig, fig.subplots()
 
 
+#: Each series gets its own marker and line style too, so no series is told apart by colour
+#: alone (WCAG 1.4.1; the plots are also printed in grey).
+SERIES_STYLES: tuple[tuple[str, object], ...] = (
+    ("o", "-"),
+    ("s", "--"),
+    ("^", ":"),
+    ("D", "-."),
+    ("v", (0, (5, 1, 1, 1))),
+)
+
+
+def series_style(index: int) -> dict[str, Any]:
+    """Marker and line style of the ``index``-th series (cycled)."""
+    marker, linestyle = SERIES_STYLES[index % len(SERIES_STYLES)]
+    return {"marker": marker, "linestyle": linestyle}
+
+
 def _trend_figure(
     series: Mapping[str, Sequence[tuple[date, float]]],
     title: str,
@@ -42,10 +60,10 @@ def _trend_figure(
 ) -> Figure:
     """The trend figure shared by :func:`trend_svg` and :func:`trend_png`."""
     fig, ax = _figure(7.5, 3.0)
-    for label, points in series.items():
+    for i, (label, points) in enumerate(series.items()):
         if points:
             xs, ys = zip(*sorted(points), strict=True)
-            ax.plot(xs, ys, marker="o", markersize=3, linewidth=1.5, label=label)
+            ax.plot(xs, ys, markersize=3.5, linewidth=1.5, label=label, **series_style(i))
     for when, text in markers:
         # dates go through matplotlib's units registry; its stubs only say float
         ax.axvline(when, color="#9aa5b1", linewidth=0.8, linestyle="--")  # type: ignore[arg-type]
@@ -112,10 +130,10 @@ def cycle_curves_svg(
     (higher = worse).
     """
     fig, ax = _figure(7.5, 3.0)
-    for label, points in curves.items():
+    for i, (label, points) in enumerate(curves.items()):
         if points:
             xs, ys = zip(*sorted(points), strict=True)
-            ax.plot(xs, ys, marker="o", markersize=3, linewidth=1.3, label=label)
+            ax.plot(xs, ys, markersize=3.5, linewidth=1.3, label=label, **series_style(i))
     ax.axvline(0, color="#9aa5b1", linewidth=0.8, linestyle="--")
     ax.set_title(title, fontsize=10)
     ax.set_xlabel(xlabel, fontsize=9)

@@ -244,14 +244,19 @@ class Appointment(Base):
     """A scheduled clinic contact (injection, follow-up, video check...).
 
     ``starts_at`` is an aware UTC datetime, shown in Asia/Seoul; a cancelled appointment is kept
-    with ``cancelled_at`` set rather than deleted.
+    with ``cancelled_at`` set rather than deleted. ``slot_start`` is ``starts_at`` floored to the
+    centre's slot length (care/appointments.py); (``centre_id``, ``slot_start``) is unique, so a
+    slot holds one appointment; a cancelled appointment frees it (``slot_start`` None).
     """
 
     __tablename__ = "appointment"
+    __table_args__ = (UniqueConstraint("centre_id", "slot_start"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centre.id"), index=True)
     starts_at: Mapped[datetime] = mapped_column()
+    slot_start: Mapped[datetime | None] = mapped_column(default=None)
     kind: Mapped[str] = mapped_column(String(20))
     note: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), default=None)

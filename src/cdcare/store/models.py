@@ -237,6 +237,7 @@ __all__ = [
     "Visit",
 ]
 from cdcare.store import care_models as care_models  # noqa: E402
+from cdcare.store import clinic_models as clinic_models  # noqa: E402
 from cdcare.store import research_models as research_models  # noqa: E402
 from cdcare.store import security_models as security_models  # noqa: E402
 from cdcare.store import video_models as video_models  # noqa: E402

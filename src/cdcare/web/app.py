@@ -33,21 +33,27 @@ from cdcare.web.hardening import SecurityHeadersMiddleware, UploadLimitMiddlewar
 from cdcare.web.render import render
 from cdcare.web.routes import (
     account_sessions,
+    accounts,
     admin,
     amend,
     api,
     appointments,
     auth,
+    calendar,
     care_pages,
     education,
     fhir,
     patients,
     planning,
     portal,
+    portal_display,
+    reminders,
     reports,
     sources,
     totp,
     videos,
+    visit_flow,
+    worklist,
 )
 from cdcare.web.security import LoginThrottle
 from cdcare.web.sessions import ServerSessionMiddleware, lifetimes_from
@@ -132,6 +138,12 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         reports,
         sources,
         admin,
+        accounts,
+        worklist,
+        reminders,
+        calendar,
+        visit_flow,
+        portal_display,
         api,
         fhir,
     ):

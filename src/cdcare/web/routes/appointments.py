@@ -17,7 +17,7 @@ from cdcare.web.deps import DB, CurrentUser, audit, verify_csrf
 router = APIRouter(tags=["appointments"])
 
 
-def _local_time(value: str, zone: ZoneInfo) -> datetime:
+def parse_local_time(value: str, zone: ZoneInfo) -> datetime:
     """'2026-12-01T09:30' (a local time in ``zone``) → aware datetime."""
     try:
         naive = datetime.fromisoformat(value.strip())
@@ -38,13 +38,16 @@ async def book(request: Request, patient_id: int, db: DB, user: CurrentUser) -> 
     row = schedule(
         db=db,
         patient_id=patient.id,
-        starts_at=_local_time(str(form.get("starts_at", "")), zone),
+        starts_at=parse_local_time(str(form.get("starts_at", "")), zone),
         kind=str(form.get("kind", "")),
         note=str(form.get("note", "")),
         created_by_id=user.id,
     )
     audit(request, db, user, "create", patient_id=patient.id, target=f"appointment:{row.id}")
     db.commit()
+    back = str(form.get("back", ""))
+    if back.startswith("/worklist"):  # booked from the worklist: go back there
+        return RedirectResponse(back, status_code=303)
     return RedirectResponse(f"/patients/{patient.id}#appointments", status_code=303)
 
 

@@ -27,6 +27,8 @@ def home_for(user: User) -> str:
         return "/me"
     if user.role is Role.ADMIN:
         return "/admin/audit"
+    if user.role is Role.NURSE:
+        return "/worklist"
     return "/patients"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,6 +28,7 @@ from cdcare.store.models import Patient, ScaleAssessment, User, Visit
 from cdcare.store.video_models import VideoAnalysis
 from cdcare.web.deps import DB, CurrentUser, audit, verify_csrf
 from cdcare.web.i18n import request_lang
+from cdcare.web.links import allowed
 from cdcare.web.render import render
 
 router = APIRouter(tags=["patients"])
@@ -89,7 +91,10 @@ def patient_page(request: Request, patient_id: int, db: DB, user: CurrentUser) -
         if angles
         else ""
     )
-    events = patient_events(db=db, patient_id=patient.id, lang=lang, zone=zone)
+    events = [
+        e if allowed(user, e.link) else replace(e, link="")
+        for e in patient_events(db=db, patient_id=patient.id, lang=lang, zone=zone)
+    ]
     booked = upcoming(db=db, patient_id=patient.id)
     audit(request, db, user, "view", patient_id=patient.id)
     db.commit()

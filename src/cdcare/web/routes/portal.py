@@ -349,9 +349,10 @@ def diary_summary(request: Request, patient_id: int, db: DB, user: CurrentUser) 
     share = adherence(rows, since, today)
     audit(request, db, user, "view", patient_id=patient.id)
     db.commit()
+    fragment = request.headers.get("hx-request") == "true"  # else a whole page (link, no JS)
     return render(
         request,
-        "portal/diary_fragment.html",
+        "portal/diary_fragment.html" if fragment else "portal/diary_page.html",
         {
             "patient": patient,
             "weeks": weeks,
