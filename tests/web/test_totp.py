@@ -94,4 +94,4 @@ def test_admin_outside_demo_must_enrol_before_anything_opens(world: World) -> No
     assert admin.get("/api/me").json()["username"] == "demo-admin"
     # staff other than admins are not forced to enrol
     nurse = TestClient(app)
-    assert _password_step(nurse, "demo-nurse") == "/patients"
+    assert _password_step(nurse, "demo-nurse") == "/worklist"  # a nurse's landing page
