@@ -56,6 +56,29 @@ def _digest(event: AuditEvent) -> str:
     return hashlib.sha256(blob).hexdigest()
 
 
+#: PostgreSQL advisory lock key held while the chain head is read and extended.
+_PG_LOCK_KEY = 7263001
+
+
+def _lock_chain(db: Session) -> None:
+    """Serialise "read the previous hash, insert" across sessions until this one commits.
+
+    PostgreSQL: a transaction-scoped advisory lock. SQLite: the database write lock taken
+    *before* the read. Python's sqlite3 (legacy transaction control, SQLAlchemy's pysqlite
+    default) runs a SELECT outside any transaction and begins a deferred one only at the
+    INSERT, so two writers could read the same head and fork the chain. ``BEGIN IMMEDIATE``
+    takes the write lock at once (waiting up to the connection's ``busy_timeout``); if this
+    connection is already in a transaction it has written and so already holds that lock.
+    """
+    conn = db.connection()
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
+    elif conn.dialect.name == "sqlite":
+        raw = conn.connection.dbapi_connection
+        if raw is not None and not raw.in_transaction:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def log_event(
     *,
     db: Session,
@@ -70,8 +93,7 @@ def log_event(
     """Append one event; ``actor`` None is an anonymous event (e.g. a failed login)."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
-    if db.get_bind().dialect.name == "postgresql":  # serialise the chain across sessions
-        db.execute(text("SELECT pg_advisory_xact_lock(7263001)"))
+    _lock_chain(db)
     prev = db.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)) or ""
     event = AuditEvent(
         at=datetime.now(UTC),
