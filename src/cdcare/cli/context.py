@@ -34,9 +34,13 @@ def settings() -> Settings:
 
 def engine() -> Engine:
     """An engine for the configured database."""
+    from cdcare.care.audit_key import install_audit_key
     from cdcare.store.db import make_engine
 
-    return make_engine(settings().effective_database_url)
+    current = settings()
+    engine = make_engine(current.effective_database_url)
+    install_audit_key(engine, current)
+    return engine
 
 
 def read_json_arg(path: str) -> Any:
