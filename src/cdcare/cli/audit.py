@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import getpass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated
@@ -36,14 +35,6 @@ def _say(message: str, **params: object) -> None:
 
 def _cp(path: Path | None) -> Path:
     return path or checkpoint_path(context.settings())
-
-
-def _actor() -> str:
-    """Who ran the command, as written to the access log."""
-    try:
-        return f"cli:{getpass.getuser()}"[:80]
-    except (KeyError, OSError):
-        return "cli"
 
 
 @audit_app.command("verify")
@@ -110,7 +101,7 @@ def export_cmd(
             log_event(
                 db=db,
                 action="export",
-                username=_actor(),
+                username=context.cli_actor(),
                 target=f"audit.csv:{first.isoformat()}..{last.isoformat()}",
                 reason=f"{n} rows to {out.name}",
             )

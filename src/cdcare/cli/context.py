@@ -43,6 +43,29 @@ def engine() -> Engine:
     return engine
 
 
+def cli_actor() -> str:
+    """Who runs this command, as the access log names them (``cli:<OS user>``)."""
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"[:80]
+    except (KeyError, OSError):
+        return "cli"
+
+
+def log_read(db: Any, *, command: str, patient_id: int | None = None) -> None:
+    """Append a "view"/"list" access-log event for a command that shows patient data."""
+    from cdcare.care.audit import log_event
+
+    log_event(
+        db=db,
+        action="view" if patient_id is not None else "list",
+        username=cli_actor(),
+        patient_id=patient_id,
+        target=f"cli:{command}"[:120],
+    )
+
+
 def read_json_arg(path: str) -> Any:
     """Read JSON from a file path, or from standard input when ``path`` is '-'."""
     try:

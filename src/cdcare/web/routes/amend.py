@@ -71,6 +71,8 @@ def edit_form(request: Request, patient_id: int, db: DB, user: CurrentUser) -> R
     """Form to amend a patient's details (a reason is required)."""
     patient = get_patient(db=db, patient_id=patient_id)
     authorize(user, Action.PATIENT_EDIT, patient)
+    audit(request, db, user, "view", patient_id=patient.id)  # the form shows the record
+    db.commit()
     return render(
         request,
         "patient_edit.html",
@@ -130,6 +132,8 @@ def amend_form(
     row = _assessment(db, patient, assessment_id)
     authorize(user, scale_action(row.instrument), patient)
     values = {k: "" if v is None else str(v) for k, v in row.answers.items()}
+    audit(request, db, user, "view", patient_id=patient.id)  # the form shows the old answers
+    db.commit()
     return form_page(request, user, patient, row.instrument, values, None, 200, amend_of=row)
 
 
