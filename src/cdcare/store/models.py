@@ -240,6 +240,7 @@ __all__ = [
     "User",
     "Visit",
 ]
+from cdcare.store import audit_models as audit_models  # noqa: E402
 from cdcare.store import care_models as care_models  # noqa: E402
 from cdcare.store import clinic_models as clinic_models  # noqa: E402
 from cdcare.store import research_models as research_models  # noqa: E402

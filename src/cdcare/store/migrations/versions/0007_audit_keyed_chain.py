@@ -1,4 +1,5 @@
-"""access log: per-row chain algorithm (keyed HMAC chain), TRUNCATE refused on PostgreSQL
+"""access log: per-row chain algorithm (keyed HMAC chain), TRUNCATE refused on PostgreSQL,
+recorded reviews of the log
 
 Revision ID: 0007
 Revises: 0010
@@ -33,9 +34,36 @@ def upgrade() -> None:
     )
     if op.get_bind().dialect.name == "postgresql":
         op.execute(NO_TRUNCATE_POSTGRES)
+    op.create_table(
+        "audit_review",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("centre_id", sa.Integer(), nullable=False),
+        sa.Column("reviewer_id", sa.Integer(), nullable=False),
+        sa.Column("reviewer", sa.String(length=80), nullable=False),
+        sa.Column("period_from", sa.Date(), nullable=False),
+        sa.Column("period_to", sa.Date(), nullable=False),
+        sa.Column("reviewed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("events", sa.Integer(), nullable=False),
+        sa.Column("chain_intact", sa.Boolean(), nullable=False),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["centre_id"], ["centre.id"], name=op.f("fk_audit_review_centre_id_centre")
+        ),
+        sa.ForeignKeyConstraint(
+            ["reviewer_id"],
+            ["user_account.id"],
+            name=op.f("fk_audit_review_reviewer_id_user_account"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_review")),
+    )
+    with op.batch_alter_table("audit_review", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_audit_review_centre_id"), ["centre_id"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("audit_review", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_audit_review_centre_id"))
+    op.drop_table("audit_review")
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP TRIGGER IF EXISTS audit_event_no_truncate ON audit_event")
         op.drop_column("audit_event", "algo")
