@@ -129,6 +129,7 @@ def amend_form(
 ) -> Response:
     """The scale form pre-filled with the answers being corrected."""
     patient = get_patient(db=db, patient_id=patient_id)
+    authorize(user, Action.PATIENT_VIEW, patient)  # role first: no hint which rows exist
     row = _assessment(db, patient, assessment_id)
     authorize(user, scale_action(row.instrument), patient)
     values = {k: "" if v is None else str(v) for k, v in row.answers.items()}
@@ -145,6 +146,7 @@ async def amend_submit(
 ) -> Response:
     """Store the corrected answers as a new version; errors re-show the form at the field."""
     patient = get_patient(db=db, patient_id=patient_id)
+    authorize(user, Action.PATIENT_VIEW, patient)  # role first: no hint which rows exist
     row = _assessment(db, patient, assessment_id)
     authorize(user, scale_action(row.instrument), patient)
     form = await request.form()
