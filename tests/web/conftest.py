@@ -31,7 +31,7 @@ class World:
     other_centre_patient_id: int  # a patient of centre OTHER
 
 
-def build_world(engine: Engine) -> World:
+def build_world(engine: Engine, data_dir: Path) -> World:
     """Demo centre (3 patients, demo logins) plus centre OTHER with one patient and a nurse."""
     with session_scope(engine) as db:
         summary = load_demo(db=db, patients=3, today=date(2026, 11, 25))
@@ -51,14 +51,19 @@ def build_world(engine: Engine) -> World:
                 Patient.centre_id == summary.centre_id, Patient.id != me.patient_id
             )
         ).all()
-        return World(create_app(Settings(demo=True), engine), me.patient_id, others[0], op.id)
+        return World(
+            create_app(Settings(demo=True, data_dir=data_dir), engine),
+            me.patient_id,
+            others[0],
+            op.id,
+        )
 
 
 @pytest.fixture
 def world(tmp_path: Path) -> Iterator[World]:
     engine = make_engine(f"sqlite:///{tmp_path / 'web.sqlite3'}")
     upgrade(engine)
-    yield build_world(engine)
+    yield build_world(engine, tmp_path)
     engine.dispose()
 
 

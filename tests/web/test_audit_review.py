@@ -58,3 +58,17 @@ def test_clinician_cannot_record_review(world: World) -> None:
         data={"period_from": "2026-11-01", "period_to": "2026-11-02", "csrf_token": token},
     )
     assert resp.status_code == 403
+
+
+def test_admin_page_checks_the_checkpoint(world: World) -> None:
+    from cdcare.care.audit_checkpoint import write_checkpoint
+
+    settings = world.app.state.settings
+    with session_scope(world.app.state.engine) as db:
+        write_checkpoint(db=db, path=settings.data_dir / "audit-checkpoint.json")
+    client = login(TestClient(world.app), "demo-admin")
+    assert "Hash chain intact." in client.get("/admin/audit?lang=en").text
+    path = settings.data_dir / "audit-checkpoint.json"
+    path.write_text(path.read_text().replace('"count": ', '"count": 1'))  # forged
+    page = client.get("/admin/audit?lang=en").text
+    assert "does not match the audit key" in page and "Hash chain intact." not in page

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -50,8 +51,8 @@ def _url(path: str, patient_id: int) -> str:
 
 
 @pytest.fixture
-def any_world(engine: Engine) -> Iterator[World]:
-    yield build_world(engine)
+def any_world(engine: Engine, tmp_path: Path) -> Iterator[World]:
+    yield build_world(engine, tmp_path)
 
 
 def _counts(w: World) -> dict[str, int]:

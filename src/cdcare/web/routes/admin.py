@@ -9,11 +9,14 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from cdcare.care.access import Action, authorize
-from cdcare.care.audit import ACTIONS, query_events, verify_chain
+from cdcare.care.audit import ACTIONS, query_events
+from cdcare.care.audit_checkpoint import checkpoint_path, verify
 from cdcare.care.audit_review import record_review, reviews
 from cdcare.errors import N_, InputError
+from cdcare.i18n import translate
 from cdcare.store.models import Centre
 from cdcare.web.deps import DB, CurrentUser, audit, verify_csrf
+from cdcare.web.i18n import request_lang
 from cdcare.web.render import render
 
 router = APIRouter(tags=["admin"])
@@ -61,7 +64,9 @@ def audit_log(
         since=start,
         until=end + timedelta(days=1) if end else None,
     )
-    broken = verify_chain(db=db)
+    report = verify(db=db, path=checkpoint_path(request.app.state.settings))
+    lang = request_lang(request)
+    problems = [translate(m, lang).format(**p) for m, p in report.problems]
     audit(request, db, user, "view", target="/admin/audit")
     db.commit()
     return render(
@@ -69,7 +74,8 @@ def audit_log(
         "audit.html",
         {
             "events": events,
-            "broken": broken,
+            "broken": report.broken,
+            "problems": problems,
             "actions": sorted(ACTIONS),
             "reviews": reviews(db=db, centre_id=user.centre_id),
             "filters": {
