@@ -151,3 +151,8 @@ def engine(db_url: str) -> Iterator[Engine]:
         yield eng
     finally:
         eng.dispose()
+
+
+# The access-log chain key of every test process (a test of the key file clears it); set before
+# any settings are read, so no test writes a key file into the working directory.
+os.environ.setdefault("CDCARE_AUDIT_KEY", "test-audit-key-0123456789abcdef-0123456789")

@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     - ``media_keys``: comma-separated AES-256 keys (url-safe base64 of 32 bytes) for videos and
       backups at rest; the first encrypts, all decrypt (rotation, docs/security.md). Empty:
       files are written in clear (demo mode).
+    - ``audit_key``: key (≥ 32 characters) of the access-log HMAC chain; empty: the key file
+      ``data_dir/audit.key`` (created on first use, mode 0600). Keep it outside the database.
     """
 
     model_config = SettingsConfigDict(env_prefix="CDCARE_", extra="ignore")
@@ -49,6 +51,7 @@ class Settings(BaseSettings):
     max_upload_mb: int = 500
     centre_quota_mb: int = 20480
     media_keys: str = ""
+    audit_key: str = ""
 
     @property
     def effective_database_url(self) -> str:

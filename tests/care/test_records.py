@@ -112,19 +112,39 @@ def test_adverse_event_linked_to_session(engine: Engine) -> None:
     s = _inject(engine, pid, date(2026, 5, 1))
     with session_scope(engine) as db:
         injections.add_adverse_event(
-            db=db, session_id=s.id, onset_on="2026-05-08", code="dysphagia", today=TODAY
+            db=db,
+            session_id=s.id,
+            patient_id=pid,
+            onset_on="2026-05-08",
+            code="dysphagia",
+            today=TODAY,
         )
         with pytest.raises(InputError, match="before the injection"):
             injections.add_adverse_event(
-                db=db, session_id=s.id, onset_on="2026-04-08", code="dysphagia", today=TODAY
+                db=db,
+                session_id=s.id,
+                patient_id=pid,
+                onset_on="2026-04-08",
+                code="dysphagia",
+                today=TODAY,
             )
         with pytest.raises(InputError, match="Unknown"):
             injections.add_adverse_event(
-                db=db, session_id=s.id, onset_on="2026-05-08", code="hiccups", today=TODAY
+                db=db,
+                session_id=s.id,
+                patient_id=pid,
+                onset_on="2026-05-08",
+                code="hiccups",
+                today=TODAY,
             )
         with pytest.raises(NotFound):
             injections.add_adverse_event(
-                db=db, session_id=999, onset_on="2026-05-08", code="dysphagia", today=TODAY
+                db=db,
+                session_id=999,
+                patient_id=pid,
+                onset_on="2026-05-08",
+                code="dysphagia",
+                today=TODAY,
             )
     with session_scope(engine) as db:
         (row,) = injections.sessions(db=db, patient_id=pid)
@@ -250,20 +270,28 @@ def test_medication_titration_side_effect_stop(engine: Engine) -> None:
             start_on="2026-01-10",
             today=TODAY,
         )
-        medications.titrate(db=db, medication_id=m.id, on="2026-02-10", dose=1, today=TODAY)
-        medications.side_effect(
-            db=db, medication_id=m.id, on="2026-03-01", note="drowsy", today=TODAY
+        medications.titrate(
+            db=db, medication_id=m.id, patient_id=pid, on="2026-02-10", dose=1, today=TODAY
         )
-        medications.stop(db=db, medication_id=m.id, on="2026-03-05", reason="drowsy", today=TODAY)
+        medications.side_effect(
+            db=db, medication_id=m.id, patient_id=pid, on="2026-03-01", note="drowsy", today=TODAY
+        )
+        medications.stop(
+            db=db, medication_id=m.id, patient_id=pid, on="2026-03-05", reason="drowsy", today=TODAY
+        )
     with session_scope(engine) as db:
         (row,) = medications.medications(db=db, patient_id=pid)
         d = medications.medication_to_dict(row)
         assert d["dose"] == 1 and d["stop"] == "2026-03-05"
         assert [e["kind"] for e in d["events"]] == ["titration", "side_effect"]
         with pytest.raises(InputError, match="already stopped"):
-            medications.stop(db=db, medication_id=m.id, on="2026-03-06", today=TODAY)
+            medications.stop(
+                db=db, medication_id=m.id, patient_id=pid, on="2026-03-06", today=TODAY
+            )
         with pytest.raises(InputError, match="outside the course"):
-            medications.titrate(db=db, medication_id=m.id, on="2026-01-01", dose=1, today=TODAY)
+            medications.titrate(
+                db=db, medication_id=m.id, patient_id=pid, on="2026-01-01", dose=1, today=TODAY
+            )
     for kw, match in [
         ({"dose": 0}, "positive"),
         ({"drug_class": "herbal"}, "drug_class"),
@@ -361,3 +389,54 @@ def test_followup_summary_from_records(engine: Engine) -> None:
     assert c1.improvement_pct is not None and c1.improvement_pct > 50
     assert c1.wearing_off_week == 13
     assert {f.code: f.status for f in s.flags}["primary_non_response"] == "not_met"
+
+
+def test_sub_resources_need_their_patient(engine: Engine) -> None:
+    """A medication course or injection session of patient A is NotFound when asked for via
+    patient B, and the services refuse a call without a patient id."""
+    pid = _patient(engine)
+    s = _inject(engine, pid, date(2026, 5, 1))
+    with session_scope(engine) as db:
+        centre_id = intake.get_patient(db=db, patient_id=pid).centre_id
+        other = create_patient(
+            db=db, centre_id=centre_id, record_number="P-2", birth_year=1980, sex="M", today=TODAY
+        ).id
+        m = medications.start_medication(
+            db=db,
+            patient_id=pid,
+            drug="clonazepam",
+            drug_class="benzodiazepine",
+            dose=0.5,
+            unit="mg",
+            frequency="at night",
+            start_on="2026-01-10",
+            today=TODAY,
+        )
+    calls = [
+        lambda db, who: medications.titrate(
+            db=db, medication_id=m.id, patient_id=who, on="2026-02-10", dose=1, today=TODAY
+        ),
+        lambda db, who: medications.side_effect(
+            db=db, medication_id=m.id, patient_id=who, on="2026-02-10", note="x", today=TODAY
+        ),
+        lambda db, who: medications.stop(
+            db=db, medication_id=m.id, patient_id=who, on="2026-02-10", today=TODAY
+        ),
+        lambda db, who: injections.add_adverse_event(
+            db=db,
+            session_id=s.id,
+            patient_id=who,
+            onset_on="2026-05-08",
+            code="dysphagia",
+            today=TODAY,
+        ),
+    ]
+    for call in calls:
+        with pytest.raises(NotFound), session_scope(engine) as db:
+            call(db, other)
+    with pytest.raises(TypeError), session_scope(engine) as db:
+        medications.stop(db=db, medication_id=m.id, on="2026-02-10", today=TODAY)  # type: ignore[call-arg]
+    with pytest.raises(TypeError), session_scope(engine) as db:
+        injections.add_adverse_event(  # type: ignore[call-arg]
+            db=db, session_id=s.id, onset_on="2026-05-08", code="dysphagia", today=TODAY
+        )

@@ -289,3 +289,26 @@ def test_medication_exercise_adverse_event(
     assert shown["medications"][0]["dose"] == 5 and shown["medications"][0]["unit"] == "mg"
     assert shown["exercises"][0]["programme"] == "breathing_relaxation"
     assert shown["injections"][0]["adverse_events"][0]["code"] == "dysphagia"
+
+
+def test_commands_showing_patient_data_are_logged(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cdcare.care.audit import query_events, verify_chain
+
+    _centre(data_dir)
+    assert run(["patient", "create", "P-7", "--birth-year", "1980", "--sex", "M"]) == 0
+    for argv in (["patient", "show", "P-7"], ["patient", "list"], ["followup", "P-7"]):
+        assert run(argv) == 0, argv
+    engine = make_engine(f"sqlite:///{data_dir / 'cdcare.sqlite3'}")
+    with session_scope(engine) as s:
+        events = list(reversed(query_events(db=s)))
+        assert [(e.action, e.target) for e in events] == [
+            ("view", "cli:patient show"),
+            ("list", "cli:patient list --centre DEMO"),
+            ("view", "cli:followup"),
+        ]
+        assert all(e.username.startswith("cli") for e in events)
+        assert events[0].patient_id is not None and events[0].patient_id == events[2].patient_id
+        assert verify_chain(db=s) == []
+    engine.dispose()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
-from sqlalchemy import Engine, delete, text, update
+from sqlalchemy import Engine, delete, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from cdcare.care.audit import log_event, query_events, verify_chain
@@ -67,3 +70,28 @@ def test_tampering_is_detected(engine: Engine) -> None:
         broken = verify_chain(db=s)
         assert len(broken) == 1
         assert s.get(AuditEvent, broken[0]).patient_id == 99  # type: ignore[union-attr]
+
+
+def test_concurrent_writers_keep_one_chain(engine: Engine) -> None:
+    """8 threads × 40 events, each in its own transaction like a request: nothing lost, no fork."""
+    uid = _user(engine)
+    threads, per_thread = 8, 40
+    start = threading.Barrier(threads)
+
+    def writer(n: int) -> None:
+        start.wait()
+        for i in range(per_thread):
+            with session_scope(engine) as s:
+                s.get(User, uid)  # a read first, as a page does before it logs
+                log_event(db=s, action="view", actor=s.get(User, uid), patient_id=n * 1000 + i)
+
+    with ThreadPoolExecutor(threads) as pool:
+        list(pool.map(writer, range(threads)))
+    with session_scope(engine) as s:
+        rows = s.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+        assert len(rows) == threads * per_thread
+        assert {r.patient_id for r in rows} == {
+            n * 1000 + i for n in range(threads) for i in range(per_thread)
+        }
+        assert verify_chain(db=s) == []
+        assert len({r.prev_hash for r in rows}) == len(rows)  # no two rows share a parent

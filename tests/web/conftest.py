@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
 from cdcare.care.accounts import DEMO_PASSWORD, set_demo_passwords
 from cdcare.care.demo import load_demo
@@ -31,10 +31,8 @@ class World:
     other_centre_patient_id: int  # a patient of centre OTHER
 
 
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    engine = make_engine(f"sqlite:///{tmp_path / 'web.sqlite3'}")
-    upgrade(engine)
+def build_world(engine: Engine, data_dir: Path) -> World:
+    """Demo centre (3 patients, demo logins) plus centre OTHER with one patient and a nurse."""
     with session_scope(engine) as db:
         summary = load_demo(db=db, patients=3, today=date(2026, 11, 25))
         set_demo_passwords(db=db, centre_id=summary.centre_id)
@@ -53,8 +51,19 @@ def world(tmp_path: Path) -> Iterator[World]:
                 Patient.centre_id == summary.centre_id, Patient.id != me.patient_id
             )
         ).all()
-        w = World(create_app(Settings(demo=True), engine), me.patient_id, others[0], op.id)
-    yield w
+        return World(
+            create_app(Settings(demo=True, data_dir=data_dir), engine),
+            me.patient_id,
+            others[0],
+            op.id,
+        )
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[World]:
+    engine = make_engine(f"sqlite:///{tmp_path / 'web.sqlite3'}")
+    upgrade(engine)
+    yield build_world(engine, tmp_path)
     engine.dispose()
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from cdcare.clinical.scales import normalise_code
 from cdcare.errors import N_, NotFound, PermissionDenied
 from cdcare.store.models import Patient, Role, User
 
@@ -100,10 +101,14 @@ CLINICIAN_RATED = frozenset({"twstrs", "twstrs2", "tsui"})
 
 
 def scale_action(instrument: str) -> Action:
-    """The permission needed to record ``instrument``: clinician-rated or self-report."""
-    return (
-        Action.SCALE_RECORD if instrument.lower() in CLINICIAN_RATED else Action.SCALE_SELF_REPORT
-    )
+    """The permission needed to record ``instrument``: clinician-rated or self-report.
+
+    The code is normalised exactly as the scale registry normalises it, so every spelling the
+    registry accepts (``" TWSTRS "``, ``"Tsui"``) needs the same permission.
+    """
+    if normalise_code(instrument) in CLINICIAN_RATED:
+        return Action.SCALE_RECORD
+    return Action.SCALE_SELF_REPORT
 
 
 #: Role names as shown to people (translated at display time).

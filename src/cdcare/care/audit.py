@@ -3,21 +3,29 @@
 Korean PIPA safeguards (docs/korea-regulatory.md §1): log account, time, IP, data subject
 and task for every access to personal information; protect the log against forgery; keep it
 ≥ 2 years (sensitive data); review monthly. Here every event is one append-only row whose
-``hash`` chains it to the previous row (SHA-256), and the database refuses UPDATE and DELETE on
-the table (triggers, migration 0002). :func:`verify_chain` finds any row that was altered.
+``hash`` chains it to the previous row, and the database refuses UPDATE and DELETE on the table
+(triggers, migration 0002; TRUNCATE on PostgreSQL, 0007). The hash is an HMAC-SHA256 under a
+key held outside the database (care/audit_key.py), so dropping the triggers and recomputing the
+chain needs that key too; rows written before 0007 keep their unkeyed SHA-256 (``algo``
+"sha256"), and no unkeyed row may follow a keyed one. :func:`verify_chain` finds any row that
+was altered; care/audit_checkpoint.py anchors the head outside the database.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from cdcare.care.audit_key import key_of, mac
 from cdcare.store.models import AuditEvent, User
+
+KEYED = "hmac-sha256"
+UNKEYED = "sha256"
 
 #: Actions written to the log (the "task" of PIPA access records).
 ACTIONS = frozenset(
@@ -38,8 +46,9 @@ ACTIONS = frozenset(
 )
 
 
-def _digest(event: AuditEvent) -> str:
-    fields = {
+def _digest(event: AuditEvent, key: bytes) -> str:
+    """The row's hash by its own algorithm ("" for an unknown algorithm: never valid)."""
+    fields: dict[str, object] = {
         "at": event.at.astimezone(UTC).isoformat(),
         "user_id": event.user_id,
         "username": event.username,
@@ -52,8 +61,36 @@ def _digest(event: AuditEvent) -> str:
         "reason": event.reason,
         "prev_hash": event.prev_hash,
     }
-    blob = json.dumps(fields, sort_keys=True, ensure_ascii=False).encode()
-    return hashlib.sha256(blob).hexdigest()
+    if event.algo == UNKEYED:
+        blob = json.dumps(fields, sort_keys=True, ensure_ascii=False).encode()
+        return hashlib.sha256(blob).hexdigest()
+    if event.algo == KEYED:
+        fields["algo"] = event.algo
+        return mac(key, json.dumps(fields, sort_keys=True, ensure_ascii=False).encode())
+    return ""
+
+
+#: PostgreSQL advisory lock key held while the chain head is read and extended.
+_PG_LOCK_KEY = 7263001
+
+
+def _lock_chain(db: Session) -> None:
+    """Serialise "read the previous hash, insert" across sessions until this one commits.
+
+    PostgreSQL: a transaction-scoped advisory lock. SQLite: the database write lock taken
+    *before* the read. Python's sqlite3 (legacy transaction control, SQLAlchemy's pysqlite
+    default) runs a SELECT outside any transaction and begins a deferred one only at the
+    INSERT, so two writers could read the same head and fork the chain. ``BEGIN IMMEDIATE``
+    takes the write lock at once (waiting up to the connection's ``busy_timeout``); if this
+    connection is already in a transaction it has written and so already holds that lock.
+    """
+    conn = db.connection()
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
+    elif conn.dialect.name == "sqlite":
+        raw = conn.connection.dbapi_connection
+        if raw is not None and not raw.in_transaction:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def log_event(
@@ -70,8 +107,7 @@ def log_event(
     """Append one event; ``actor`` None is an anonymous event (e.g. a failed login)."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
-    if db.get_bind().dialect.name == "postgresql":  # serialise the chain across sessions
-        db.execute(text("SELECT pg_advisory_xact_lock(7263001)"))
+    _lock_chain(db)
     prev = db.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)) or ""
     event = AuditEvent(
         at=datetime.now(UTC),
@@ -85,22 +121,40 @@ def log_event(
         ip=ip,
         reason=reason,
         prev_hash=prev,
+        algo=KEYED,
     )
-    event.hash = _digest(event)
+    event.hash = _digest(event, key_of(db.get_bind()))
     db.add(event)
     db.flush()
     return event
 
 
+def check_events(
+    events: Iterable[AuditEvent], *, key: bytes, prev: str = "", keyed: bool = False
+) -> tuple[list[int], int, str]:
+    """Walk ``events`` in id order from the head ``prev``: (broken ids, rows seen, last hash).
+
+    A row is broken if its link, its hash or its algorithm does not hold (an unkeyed row after
+    a keyed one is a downgrade, refused). ``keyed``: a keyed row was already seen before.
+    """
+    broken: list[int] = []
+    seen = 0
+    for event in events:
+        seen += 1
+        downgrade = keyed and event.algo != KEYED
+        if downgrade or event.prev_hash != prev or _digest(event, key) != event.hash:
+            broken.append(event.id)
+        keyed = keyed or event.algo == KEYED
+        prev = event.hash
+    return broken, seen, prev
+
+
 def verify_chain(*, db: Session) -> list[int]:
     """Ids of events whose hash or link to the previous event does not hold (empty = intact)."""
-    broken: list[int] = []
-    prev = ""
-    for event in db.scalars(select(AuditEvent).order_by(AuditEvent.id)):
-        if event.prev_hash != prev or _digest(event) != event.hash:
-            broken.append(event.id)
-        prev = event.hash
-    return broken
+    events = db.scalars(
+        select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=1000)
+    )
+    return check_events(events, key=key_of(db.get_bind()))[0]
 
 
 def query_events(

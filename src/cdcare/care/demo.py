@@ -299,6 +299,7 @@ def _patient(
             add_adverse_event(
                 db=db,
                 session_id=session.id,
+                patient_id=patient.id,
                 onset_on=day + timedelta(days=7),
                 code=code,
                 today=today,
@@ -330,11 +331,19 @@ def _medication(db: Session, pid: int, start: date, rng: random.Random, today: d
         start_on=start,
         today=today,
     )
-    meds.titrate(db=db, medication_id=m.id, on=start + timedelta(days=28), dose=2, today=today)
+    meds.titrate(
+        db=db,
+        medication_id=m.id,
+        patient_id=pid,
+        on=start + timedelta(days=28),
+        dose=2,
+        today=today,
+    )
     if rng.random() < 0.5:
         meds.side_effect(
             db=db,
             medication_id=m.id,
+            patient_id=pid,
             on=start + timedelta(days=40),
             note="졸림 (drowsiness)",
             today=today,
@@ -342,6 +351,7 @@ def _medication(db: Session, pid: int, start: date, rng: random.Random, today: d
         meds.stop(
             db=db,
             medication_id=m.id,
+            patient_id=pid,
             on=start + timedelta(days=60),
             reason="side effect",
             today=today,

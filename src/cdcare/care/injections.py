@@ -150,12 +150,12 @@ def add_adverse_event(
     code: str,
     severity: str = "mild",
     note: str = "",
-    patient_id: int | None = None,
+    patient_id: int,
     today: date | None = None,
 ) -> AdverseEvent:
     """Link an adverse event to a session; its onset may not precede the injection."""
     session = db.get(InjectionSession, session_id)
-    if session is None or (patient_id is not None and session.patient_id != patient_id):
+    if session is None or session.patient_id != patient_id:
         raise NotFound(N_("Injection session {id} not found"), id=session_id)
     onset = past_date(onset_on, "onset", today_or(today))
     if onset < session.injected_on:

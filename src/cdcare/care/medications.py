@@ -78,9 +78,10 @@ def start_medication(
     return row
 
 
-def _get(db: Session, medication_id: int, patient_id: int | None) -> Medication:
+def _get(db: Session, medication_id: int, patient_id: int) -> Medication:
+    """The course ``medication_id`` of ``patient_id``; another patient's course is NotFound."""
     row = db.get(Medication, medication_id)
-    if row is None or (patient_id is not None and row.patient_id != patient_id):
+    if row is None or row.patient_id != patient_id:
         raise NotFound(N_("Medication {id} not found"), id=medication_id)
     return row
 
@@ -103,7 +104,7 @@ def titrate(
     dose: float,
     frequency: str | None = None,
     note: str = "",
-    patient_id: int | None = None,
+    patient_id: int,
     today: date | None = None,
 ) -> MedicationEvent:
     """A titration step: the new dose (same unit) from ``on``; the course's current dose
@@ -129,7 +130,7 @@ def side_effect(
     medication_id: int,
     on: date | str,
     note: str,
-    patient_id: int | None = None,
+    patient_id: int,
     today: date | None = None,
 ) -> MedicationEvent:
     """A side effect noticed on ``on`` while taking the medication."""
@@ -148,7 +149,7 @@ def stop(
     medication_id: int,
     on: date | str,
     reason: str = "",
-    patient_id: int | None = None,
+    patient_id: int,
     today: date | None = None,
 ) -> Medication:
     """End a course on ``on`` (not before its start, not in the future)."""

@@ -34,9 +34,36 @@ def settings() -> Settings:
 
 def engine() -> Engine:
     """An engine for the configured database."""
+    from cdcare.care.audit_key import install_audit_key
     from cdcare.store.db import make_engine
 
-    return make_engine(settings().effective_database_url)
+    current = settings()
+    engine = make_engine(current.effective_database_url)
+    install_audit_key(engine, current)
+    return engine
+
+
+def cli_actor() -> str:
+    """Who runs this command, as the access log names them (``cli:<OS user>``)."""
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"[:80]
+    except (KeyError, OSError):
+        return "cli"
+
+
+def log_read(db: Any, *, command: str, patient_id: int | None = None) -> None:
+    """Append a "view"/"list" access-log event for a command that shows patient data."""
+    from cdcare.care.audit import log_event
+
+    log_event(
+        db=db,
+        action="view" if patient_id is not None else "list",
+        username=cli_actor(),
+        patient_id=patient_id,
+        target=f"cli:{command}"[:120],
+    )
 
 
 def read_json_arg(path: str) -> Any:

@@ -71,6 +71,13 @@ def db_restore(
     """Restore a backup (refuses to overwrite newer data without --force)."""
     manifest = restore_backup(context.engine(), path, force=force, keys=_keys())
     _say(N_("Restored {path}: {rows} rows"), path=path, rows=sum(manifest.row_counts.values()))
+    if manifest.audit_archive:
+        _say(
+            N_("Access-log rows not in the backup were archived to {path}"),
+            path=manifest.audit_archive,
+        )
+    elif manifest.audit_carried:
+        _say(N_("{n} access-log rows written after the backup were kept"), n=manifest.audit_carried)
 
 
 @app.command("demo")

@@ -55,6 +55,7 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "fhir",
     "admin",
     "reminders",
+    "audit",
 )
 
 

@@ -21,7 +21,7 @@ from cdcare.care import diary, followup, injections, intake, medications, rehab
 from cdcare.care._checks import as_date, past_date
 from cdcare.care.demo import DEMO_CENTRE
 from cdcare.care.patients import create_patient, latest_assessments, list_patients
-from cdcare.cli.context import current_lang, engine, print_json, read_json_arg
+from cdcare.cli.context import current_lang, engine, log_read, print_json, read_json_arg
 from cdcare.cli.main import app
 from cdcare.errors import N_, NotFound
 from cdcare.i18n import gettext_for, translate
@@ -107,6 +107,7 @@ def list_cmd(centre: Centre_ = DEMO_CENTRE, as_json: Json = False) -> None:
             }
             for p in list_patients(db=db, centre_id=_centre(db, centre).id)
         ]
+        log_read(db, command=f"patient list --centre {centre}")
     if as_json:
         print_json(rows)
         return
@@ -157,6 +158,7 @@ def show_cmd(who: Who, centre: Centre_ = DEMO_CENTRE, as_json: Json = False) -> 
             ],
             "diary_entries": len(diary.entries(db=db, patient_id=p.id)),
         }
+        log_read(db, command="patient show", patient_id=p.id)
     if as_json:
         print_json(data)
         return
@@ -377,6 +379,7 @@ def followup_cmd(who: Who, centre: Centre_ = DEMO_CENTRE, as_json: Json = False)
     with _db() as db:
         p = _patient(db, who, centre)
         data = followup.summary_to_dict(followup.followup_summary(db=db, patient_id=p.id), lang)
+        log_read(db, command="followup", patient_id=p.id)
     if as_json:
         print_json(data)
         return

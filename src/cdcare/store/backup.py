@@ -11,7 +11,9 @@ backend, schema revision, SHA-256 of the data file, the row count of every table
 ``verify_backup`` re-checks a backup (hash, ``PRAGMA integrity_check`` / ``pg_restore --list``,
 row counts). ``restore_backup`` verifies first, refuses to overwrite a database whose data is
 newer than the backup (unless ``force``), restores, migrates to the code's schema and checks
-that every table has the row count the manifest promises.
+that every table has the row count the manifest promises. The access log is never erased: its
+rows are saved before and re-attached after (:mod:`cdcare.store.audit_carry`), and it does not
+count as "newer data" (every page view writes it).
 
 With ``keys`` (``CDCARE_MEDIA_KEYS``, :mod:`cdcare.store.crypto`) the data file is stored
 encrypted (AES-256-GCM, authenticated); the manifest's SHA-256 is that of the file as stored,
@@ -26,6 +28,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import tempfile
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,6 +37,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, func, select, text
 
 from cdcare.errors import N_, Conflict, StoreError
+from cdcare.store.audit_carry import reattach_log, save_log
 from cdcare.store.crypto import MediaKeys, encrypt_file, plain_copy
 from cdcare.store.migrate import current_revision, known_revisions, upgrade
 from cdcare.store.models import Base
@@ -45,6 +49,9 @@ MANIFEST_SUFFIX = ".manifest.json"
 WRITE_TIME_COLUMNS = frozenset(
     {"created_at", "updated_at", "changed_at", "at", "cancelled_at", "finished_at", "started_at"}
 )
+#: Tables whose writes do not make a database "newer" than a backup: the access log, which a
+#: restore carries across instead of overwriting.
+WATERMARK_IGNORED = frozenset({"audit_event"})
 
 
 @dataclass
@@ -59,6 +66,10 @@ class Manifest:
     created_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat())
     format: int = 1
     encrypted: bool = False  # data file encrypted at rest (cdcare.store.crypto)
+    # set by restore_backup only (not written to a backup's manifest): access-log rows carried
+    # across the restore, or the archive file holding them when they could not be re-linked
+    audit_carried: int = 0
+    audit_archive: str | None = None
 
 
 def manifest_path(path: Path) -> Path:
@@ -85,8 +96,9 @@ def row_counts(conn: Connection) -> dict[str, int]:
 
 
 def watermark(conn: Connection) -> datetime | None:
-    """The newest write time (:data:`WRITE_TIME_COLUMNS`) in any table; None if empty."""
-    existing = set(conn.dialect.get_table_names(conn))
+    """The newest write time (:data:`WRITE_TIME_COLUMNS`) in any table but the access log
+    (:data:`WATERMARK_IGNORED`); None if empty."""
+    existing = set(conn.dialect.get_table_names(conn)) - WATERMARK_IGNORED
     newest: datetime | None = None
     for table in Base.metadata.sorted_tables:
         if table.name not in existing:
@@ -107,7 +119,10 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def _write_manifest(path: Path, manifest: Manifest) -> None:
-    manifest_path(path).write_text(json.dumps(asdict(manifest), indent=2), encoding="utf-8")
+    data = asdict(manifest)
+    for restore_only in ("audit_carried", "audit_archive"):
+        data.pop(restore_only)
+    manifest_path(path).write_text(json.dumps(data, indent=2), encoding="utf-8")
 
 
 def read_manifest(path: Path) -> Manifest:
@@ -304,13 +319,21 @@ def verify_backup(path: Path, *, keys: MediaKeys | None = None) -> Manifest:
 
 
 def restore_backup(
-    engine: Engine, path: Path, *, force: bool = False, keys: MediaKeys | None = None
+    engine: Engine,
+    path: Path,
+    *,
+    force: bool = False,
+    keys: MediaKeys | None = None,
+    archive_dir: Path | None = None,
 ) -> Manifest:
-    """Replace the database's contents with backup ``path``.
+    """Replace the database's contents with backup ``path``, keeping the access log.
 
     Refuses (``Conflict``) when the database holds data newer than the backup, unless
     ``force``. The backup is verified before anything is touched; after the restore the
-    schema is migrated to this code's head and row counts are checked.
+    schema is migrated to this code's head and row counts are checked. Access-log rows the
+    backup lacks are carried across; if they cannot be re-linked to the backup's chain they
+    are archived in ``archive_dir`` (default: the backup's folder), see ``audit_archive``.
+    Stop the app first: rows logged during the restore itself are not carried.
     """
     path = Path(path)
     manifest = verify_backup(path, keys=keys)
@@ -336,16 +359,23 @@ def restore_backup(
             current=_iso(current_mark),
             backup=manifest.watermark or "-",
         )
-    with plain_copy(path, keys) as plain:
-        if manifest.backend == "sqlite":
-            _sqlite_restore(engine, plain)
-        else:
-            _pg_restore(engine, plain)
-    with engine.connect() as conn:
-        restored = row_counts(conn)
-    if restored != manifest.row_counts:
-        raise StoreError(N_("Restore incomplete: row counts differ from the backup"))
-    upgrade(engine)
+    with tempfile.TemporaryDirectory(prefix="cdcare-audit-") as tmp:
+        saved = Path(tmp) / "audit.jsonl"
+        has_log = save_log(engine, saved) > 0
+        with plain_copy(path, keys) as plain:
+            if manifest.backend == "sqlite":
+                _sqlite_restore(engine, plain)
+            else:
+                _pg_restore(engine, plain)
+        with engine.connect() as conn:
+            restored = row_counts(conn)
+        if restored != manifest.row_counts:
+            raise StoreError(N_("Restore incomplete: row counts differ from the backup"))
+        upgrade(engine)
+        if has_log:
+            carried = reattach_log(engine, saved, archive_dir or path.parent)
+            manifest.audit_carried = carried.carried
+            manifest.audit_archive = str(carried.archive) if carried.archive else None
     _revoke_restored_sessions(engine)
     return manifest
 

@@ -183,8 +183,9 @@ class AuditEvent(Base):
 
     Fields follow the PIPA access-log items (account, time, place/IP, data subject, task) of
     docs/korea-regulatory.md §1. ``patient_id`` is deliberately not a foreign key: the log
-    must outlive the records it speaks of. ``hash`` = SHA-256 over this row's fields and the
-    previous row's hash, so an edited or deleted row breaks the chain (see care/audit.py).
+    must outlive the records it speaks of. ``hash`` = HMAC-SHA256 (key outside the database)
+    over this row's fields and the previous row's hash, so an edited or deleted row breaks the
+    chain (see care/audit.py); older rows carry an unkeyed SHA-256 (``algo``).
     """
 
     __tablename__ = "audit_event"
@@ -202,6 +203,9 @@ class AuditEvent(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     prev_hash: Mapped[str] = mapped_column(String(64), default="")
     hash: Mapped[str] = mapped_column(String(64), default="")
+    #: how ``hash`` was made: "sha256" (unkeyed, rows before migration 0007) or
+    #: "hmac-sha256" (keyed with the audit key held outside the database)
+    algo: Mapped[str] = mapped_column(String(16), default="hmac-sha256", server_default="sha256")
 
 
 class RecordVersion(Base):
@@ -236,6 +240,7 @@ __all__ = [
     "User",
     "Visit",
 ]
+from cdcare.store import audit_models as audit_models  # noqa: E402
 from cdcare.store import care_models as care_models  # noqa: E402
 from cdcare.store import clinic_models as clinic_models  # noqa: E402
 from cdcare.store import research_models as research_models  # noqa: E402

@@ -16,6 +16,7 @@ from sqlalchemy import Engine, select, text
 
 from cdcare import __version__
 from cdcare.care.accounts import DEMO_PASSWORD
+from cdcare.care.audit_key import install_audit_key
 from cdcare.care.demo import DEMO_CENTRE
 from cdcare.care.patients import latest_assessments, list_patients
 from cdcare.config import Settings
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     settings = settings or Settings()
     _secret(settings)  # refuses to start without a real secret outside demo mode
     engine = engine or make_engine(settings.effective_database_url)
+    install_audit_key(engine, settings)  # the access-log chain key, held outside the database
 
     parse_keys(settings.media_keys)  # a malformed key stops start-up, not the first upload
     queue = AnalysisQueue(

@@ -2,18 +2,21 @@
 
 Not logged in: 401 JSON, or a redirect to the login page. Other errors carry their class's
 status (404 not found — also for other centres' records —, 403, 422, 409...) and the message
-in the request's language.
+in the request's language. A logged-in user's 403, and a 404 on a patient resource, are written
+to the access log as ``permission_denied`` (who, when, address, path, whose record, status).
 """
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from cdcare.errors import N_, CdcareError, NotFound, Unauthenticated
+from cdcare.errors import N_, CdcareError, NotFound, PermissionDenied, Unauthenticated
 from cdcare.i18n import translate
 from cdcare.web.i18n import request_lang
 
@@ -40,6 +43,50 @@ def _page(request: Request, status: int, message: str) -> Response:
         )
 
 
+_log = logging.getLogger(__name__)
+
+
+def _patient_param(request: Request) -> int | None:
+    """The requested patient id, if it fits the log's integer column (else only in the path)."""
+    value = request.path_params.get("patient_id")
+    try:
+        number = int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+    return number if number is not None and -(2**31) <= number < 2**31 else None
+
+
+def log_denial(request: Request, exc: CdcareError) -> None:
+    """Write a refused request to the access log (own transaction; never masks the error)."""
+    from cdcare.care.audit import log_event
+    from cdcare.store.models import User
+    from cdcare.web.deps import client_ip
+
+    patient_id = _patient_param(request)
+    denied = isinstance(exc, PermissionDenied) or (
+        isinstance(exc, NotFound) and "patient_id" in request.path_params
+    )
+    uid = request.session.get("uid") if "session" in request.scope else None
+    if not denied or not isinstance(uid, int):
+        return
+    try:
+        with request.app.state.sessions() as db:
+            user = db.get(User, uid)
+            log_event(
+                db=db,
+                action="permission_denied",
+                actor=user,
+                username="" if user else f"user:{uid}",
+                patient_id=patient_id,
+                target=request.url.path[:120],
+                ip=client_ip(request),
+                reason=f"{exc.http_status} {request.method} {exc.text('en')}",
+            )
+            db.commit()
+    except SQLAlchemyError:  # the refusal itself must still be answered
+        _log.exception("could not write a denial to the access log")
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Answer every CdcareError with its class's HTTP status and a localised message."""
 
@@ -49,6 +96,7 @@ def install_error_handlers(app: FastAPI) -> None:
         if isinstance(exc, Unauthenticated) and not _wants_json(request):
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+        log_denial(request, exc)
         if _wants_json(request):
             body: dict[str, object] = {"error": type(exc).__name__, "message": exc.text(lang)}
             item = getattr(exc, "item", None)

@@ -32,9 +32,18 @@ def list_instruments() -> list[Instrument]:
     return list(_REGISTRY.values())
 
 
+def normalise_code(code: str) -> str:
+    """The registry key for an instrument code as typed: surrounding blanks and case ignored.
+
+    Every lookup and every permission decision on an instrument uses this one normalisation,
+    so no spelling can reach a scale by one path and slip past a rule on another.
+    """
+    return code.strip().casefold()
+
+
 def get_instrument(code: str) -> Instrument:
     """The instrument named ``code`` (case-insensitive); ScaleError listing known codes."""
-    found = _REGISTRY.get(code.strip().lower()) if isinstance(code, str) else None
+    found = _REGISTRY.get(normalise_code(code)) if isinstance(code, str) else None
     if found is None:
         raise ScaleError(
             N_("Unknown instrument {instrument}; known instruments: {known}"),
@@ -59,5 +68,6 @@ __all__ = [
     "Term",
     "get_instrument",
     "list_instruments",
+    "normalise_code",
     "score",
 ]

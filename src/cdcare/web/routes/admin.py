@@ -1,4 +1,4 @@
-"""Administration: the access-log viewer (centre-scoped, filterable)."""
+"""Administration: the access-log viewer (centre-scoped, filterable) and its recorded reviews."""
 
 from __future__ import annotations
 
@@ -6,13 +6,17 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from cdcare.care.access import Action, authorize
-from cdcare.care.audit import ACTIONS, query_events, verify_chain
+from cdcare.care.audit import ACTIONS, query_events
+from cdcare.care.audit_checkpoint import checkpoint_path, verify
+from cdcare.care.audit_review import record_review, reviews
 from cdcare.errors import N_, InputError
+from cdcare.i18n import translate
 from cdcare.store.models import Centre
 from cdcare.web.deps import DB, CurrentUser, audit, verify_csrf
+from cdcare.web.i18n import request_lang
 from cdcare.web.render import render
 
 router = APIRouter(tags=["admin"])
@@ -60,7 +64,9 @@ def audit_log(
         since=start,
         until=end + timedelta(days=1) if end else None,
     )
-    broken = verify_chain(db=db)
+    report = verify(db=db, path=checkpoint_path(request.app.state.settings))
+    lang = request_lang(request)
+    problems = [translate(m, lang).format(**p) for m, p in report.problems]
     audit(request, db, user, "view", target="/admin/audit")
     db.commit()
     return render(
@@ -68,8 +74,10 @@ def audit_log(
         "audit.html",
         {
             "events": events,
-            "broken": broken,
+            "broken": report.broken,
+            "problems": problems,
             "actions": sorted(ACTIONS),
+            "reviews": reviews(db=db, centre_id=user.centre_id),
             "filters": {
                 "username": username,
                 "patient_id": patient_id,
@@ -80,6 +88,32 @@ def audit_log(
         },
         user=user,
     )
+
+
+def _day(value: str, field: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise InputError(N_("{field} must be a date like 2026-01-31"), field=field) from None
+
+
+@router.post("/admin/audit/review", dependencies=[Depends(verify_csrf)])
+async def audit_review(request: Request, db: DB, user: CurrentUser) -> Response:
+    """Record that the admin reviewed a period of the centre's access log."""
+    authorize(user, Action.AUDIT_VIEW)
+    form = await request.form()
+    values = {k: str(form.get(k, "")) for k in ("period_from", "period_to", "note")}
+    row = record_review(
+        db=db,
+        reviewer=user,
+        period_from=_day(values["period_from"], "period_from"),
+        period_to=_day(values["period_to"], "period_to"),
+        note=values["note"],
+        timezone=request.app.state.settings.timezone,
+    )
+    audit(request, db, user, "view", target=f"audit_review:{row.id}", reason="access-log review")
+    db.commit()
+    return RedirectResponse("/admin/audit", status_code=303)
 
 
 @router.get("/admin/centre")

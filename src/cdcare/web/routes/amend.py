@@ -71,6 +71,8 @@ def edit_form(request: Request, patient_id: int, db: DB, user: CurrentUser) -> R
     """Form to amend a patient's details (a reason is required)."""
     patient = get_patient(db=db, patient_id=patient_id)
     authorize(user, Action.PATIENT_EDIT, patient)
+    audit(request, db, user, "view", patient_id=patient.id)  # the form shows the record
+    db.commit()
     return render(
         request,
         "patient_edit.html",
@@ -127,9 +129,12 @@ def amend_form(
 ) -> Response:
     """The scale form pre-filled with the answers being corrected."""
     patient = get_patient(db=db, patient_id=patient_id)
+    authorize(user, Action.PATIENT_VIEW, patient)  # role first: no hint which rows exist
     row = _assessment(db, patient, assessment_id)
     authorize(user, scale_action(row.instrument), patient)
     values = {k: "" if v is None else str(v) for k, v in row.answers.items()}
+    audit(request, db, user, "view", patient_id=patient.id)  # the form shows the old answers
+    db.commit()
     return form_page(request, user, patient, row.instrument, values, None, 200, amend_of=row)
 
 
@@ -141,6 +146,7 @@ async def amend_submit(
 ) -> Response:
     """Store the corrected answers as a new version; errors re-show the form at the field."""
     patient = get_patient(db=db, patient_id=patient_id)
+    authorize(user, Action.PATIENT_VIEW, patient)  # role first: no hint which rows exist
     row = _assessment(db, patient, assessment_id)
     authorize(user, scale_action(row.instrument), patient)
     form = await request.form()

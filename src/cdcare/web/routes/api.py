@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
 
-from cdcare.care.access import Action, authorize
+from cdcare.care.access import Action, authorize, scale_action
 from cdcare.care.patients import (
     get_patient,
     latest_assessments,
@@ -105,12 +105,7 @@ def add_assessment(
     request: Request, patient_id: int, body: AssessmentIn, db: DB, user: CurrentUser
 ) -> dict[str, Any]:
     """Score and store an answer set (422 naming the item when it cannot be scored)."""
-    action = (
-        Action.SCALE_RECORD
-        if body.instrument in ("twstrs", "twstrs2", "tsui")
-        else Action.SCALE_SELF_REPORT
-    )
-    p = _reachable(db, user, patient_id, action)
+    p = _reachable(db, user, patient_id, scale_action(body.instrument))
     row = record_assessment(
         db=db,
         patient_id=p.id,

@@ -19,7 +19,7 @@ from cdcare.care.appointments import upcoming
 from cdcare.care.patients import get_patient, latest_assessments, record_assessment
 from cdcare.care.timeline import angle_trends, patient_events
 from cdcare.care.videos import get_analysis, latest_result, twstrs_prefill
-from cdcare.clinical.scales import get_instrument, list_instruments
+from cdcare.clinical.scales import get_instrument, list_instruments, normalise_code
 from cdcare.clinical.scales.base import Instrument
 from cdcare.errors import N_, CdcareError, ScaleError
 from cdcare.i18n import translate
@@ -195,13 +195,16 @@ def scale_form(
     authorize(user, scale_action(instrument), patient)
     values: dict[str, str] = {}
     video: VideoAnalysis | None = None
-    if instrument == "twstrs":  # pre-fill from the chosen, else the latest, measurement
+    if normalise_code(instrument) == "twstrs":  # pre-fill from the chosen, else latest, video
         video = (
             get_analysis(db=db, patient_id=patient.id, analysis_id=from_video)
             if from_video is not None
             else latest_result(db=db, patient_id=patient.id)
         )
         values = {k: str(v) for k, v in twstrs_prefill(video).items()} if video else {}
+    reason = f"pre-filled from video analysis {video.id}" if video else ""
+    audit(request, db, user, "view", patient_id=patient.id, reason=reason)
+    db.commit()
     return form_page(request, user, patient, instrument, values, None, 200, video=video)
 
 
