@@ -181,7 +181,7 @@ def _plan_items(pattern: str, product: str, share: float) -> tuple[PlanItem, ...
     plan = make_plan([parse_pattern(pattern)], product)
     out = []
     for it in plan.items:
-        assert it.range is not None
+        assert it.range is not None  # noqa: S101 - demo plans come from planning, which always sets a range
         dose = it.range.low + 5 * int(share * (it.range.high - it.range.low) / 5)
         out.append(PlanItem(it.muscle, it.side, dose))
     return tuple(out)
@@ -422,7 +422,7 @@ def load_demo(
 ) -> DemoSummary:
     """(Re)create the demo centre with ``patients`` synthetic patients followed for two years."""
     today = today or datetime.now(UTC).date()
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - seeded, reproducible synthetic data, not security
     clear_demo(db=db)
     centre = create_centre(
         db=db, code=DEMO_CENTRE, name="데모 이상운동질환 클리닉 (Demo movement-disorder clinic)"

@@ -57,7 +57,8 @@ def rules() -> dict[str, Rule]:
 
 def _v(code: str) -> float:
     value = rules()[code].value
-    assert value is not None
+    if value is None:
+        raise ValueError(f"follow-up rule {code!r} has no value in the rule data")
     return float(value)
 
 
