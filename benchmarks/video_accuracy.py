@@ -289,7 +289,8 @@ def main() -> None:
 
     start = time.perf_counter()
     if args.load:
-        results = pickle.loads(args.load.read_bytes())
+        # --load reads back a file this script wrote itself (--save); never untrusted input
+        results = pickle.loads(args.load.read_bytes())  # noqa: S301
     else:
         cases = grid(args.full, args.identity)
         if args.tremor_only:

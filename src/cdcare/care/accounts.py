@@ -68,7 +68,7 @@ def _dummy_hash() -> str:
 
 
 #: Password of every synthetic demo account (demo mode only; printed by ``make run``).
-DEMO_PASSWORD = "cdcare-demo-2026"
+DEMO_PASSWORD = "cdcare-demo-2026"  # noqa: S105 - public by design, synthetic demo only
 
 
 def set_demo_passwords(*, db: Session, centre_id: int) -> list[str]:

@@ -194,7 +194,8 @@ def assessment_chain(*, db: Session, assessment_id: int) -> list[ScaleAssessment
         raise NotFound(N_("Assessment {id} not found"), id=assessment_id)
     while row.supersedes_id is not None:
         earlier = db.get(ScaleAssessment, row.supersedes_id)
-        assert earlier is not None
+        if earlier is None:  # the foreign key forbids this; a broken chain is a store fault
+            raise RuntimeError(f"assessment {row.supersedes_id} in a supersedes chain is missing")
         row = earlier
     chain = [row]
     while True:

@@ -97,6 +97,46 @@ def _blockers(value: object, today: date) -> list[dict[str, Any]]:
     return out
 
 
+def _field(key: str, value: Any, *, birth_year: int, today: date) -> Any:
+    """The clean column value of one known intake field."""
+    if key == "onset_age":
+        age_max = today.year - birth_year
+        return None if value is None else int_range(value, key, 0, age_max)
+    elif key == "onset_date":
+        return None if value is None else past_date(value, key, today)
+    elif key == "onset_speed":
+        if value is not None and value not in ONSET_SPEEDS:
+            raise InputError(
+                N_("Unknown {field} code '{value}'; known: {known}"),
+                field=key,
+                value=str(value),
+                known=", ".join(ONSET_SPEEDS),
+            )
+        return value
+    elif key == "course":
+        try:
+            return Course(value if value is not None else "unknown")
+        except ValueError:
+            raise InputError(
+                N_("Unknown {field} code '{value}'; known: {known}"),
+                field=key,
+                value=str(value),
+                known=", ".join(c.value for c in Course),
+            ) from None
+    elif key in ("family_history", "neck_trauma", "stress_fatigue"):
+        return opt_bool(value, key)
+    elif key == "pain":
+        return None if value is None else int_range(value, key, 0, 10)
+    elif key == "neck_trauma_note":
+        return text(value, key)
+    elif key == "dopamine_blockers":
+        return _blockers(value, today)
+    elif key == "infections":
+        return codes(value, key)
+    else:
+        return codes(value, key, vocabulary()[key])
+
+
 def validate(data: Mapping[str, Any], *, birth_year: int, today: date) -> dict[str, Any]:
     """Check an intake mapping and return clean column values (absent keys are left out)."""
     unknown = sorted(set(data) - set(FIELDS))
@@ -106,45 +146,13 @@ def validate(data: Mapping[str, Any], *, birth_year: int, today: date) -> dict[s
             fields=", ".join(unknown),
             known=", ".join(FIELDS),
         )
-    voc = vocabulary()
-    out: dict[str, Any] = {}
-    for key, value in data.items():
-        if key == "onset_age":
-            age_max = today.year - birth_year
-            out[key] = None if value is None else int_range(value, key, 0, age_max)
-        elif key == "onset_date":
-            out[key] = None if value is None else past_date(value, key, today)
-        elif key == "onset_speed":
-            if value is not None and value not in ONSET_SPEEDS:
-                raise InputError(
-                    N_("Unknown {field} code '{value}'; known: {known}"),
-                    field=key,
-                    value=str(value),
-                    known=", ".join(ONSET_SPEEDS),
-                )
-            out[key] = value
-        elif key == "course":
-            try:
-                out[key] = Course(value if value is not None else "unknown")
-            except ValueError:
-                raise InputError(
-                    N_("Unknown {field} code '{value}'; known: {known}"),
-                    field=key,
-                    value=str(value),
-                    known=", ".join(c.value for c in Course),
-                ) from None
-        elif key in ("family_history", "neck_trauma", "stress_fatigue"):
-            out[key] = opt_bool(value, key)
-        elif key == "pain":
-            out[key] = None if value is None else int_range(value, key, 0, 10)
-        elif key == "neck_trauma_note":
-            out[key] = text(value, key)
-        elif key == "dopamine_blockers":
-            out[key] = _blockers(value, today)
-        elif key == "infections":
-            out[key] = codes(value, key)
-        else:
-            out[key] = codes(value, key, voc[key])
+    out = {k: _field(k, v, birth_year=birth_year, today=today) for k, v in data.items()}
+    _check_onset(out, birth_year)
+    return out
+
+
+def _check_onset(out: dict[str, Any], birth_year: int) -> None:
+    """Onset date against birth year and onset age; fills the age from the date."""
     onset = out.get("onset_date")
     if onset is not None and onset.year < birth_year:
         raise InputError(N_("Onset date {value} is before the birth year"), value=onset)
@@ -158,7 +166,6 @@ def validate(data: Mapping[str, Any], *, birth_year: int, today: date) -> dict[s
         )
     if onset is not None and age is None:
         out["onset_age"] = onset.year - birth_year
-    return out
 
 
 def _snapshot(row: Intake) -> dict[str, Any]:

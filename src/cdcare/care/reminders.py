@@ -142,7 +142,7 @@ def _add(
 
 def _occasions(db: Session, account: User, today: date, now: datetime) -> int:
     pid = account.patient_id
-    assert pid is not None
+    assert pid is not None  # noqa: S101 - callers select patient accounts only (type narrowing)
     lang, made = account.lang if account.lang in ("ko", "en") else "ko", 0
     last = db.scalar(
         select(func.max(InjectionSession.injected_on)).where(InjectionSession.patient_id == pid)

@@ -214,7 +214,7 @@ def redeem_reset(
     if password != repeat:
         raise InputError(N_("The two new passwords differ"))
     user = db.get(User, row.user_id)
-    assert user is not None
+    assert user is not None  # noqa: S101 - the reset row's foreign key guarantees the user (narrowing)
     set_password(db=db, user=user, password=password)
     row.used_at = now
     db.flush()

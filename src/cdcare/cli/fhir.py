@@ -70,7 +70,7 @@ def export_cmd(
             if patient_id is not None:
                 bundle, pids = export_patient(db=db, patient_id=patient_id), [patient_id]
             else:
-                assert centre is not None
+                assert centre is not None  # noqa: S101 - exactly one of the two is set (checked above)
                 bundle = export_centre(db=db, centre_code=centre)
                 pids = list(
                     db.scalars(

@@ -172,7 +172,8 @@ def disclaimer() -> Label:
 def threshold(name: str) -> float:
     """A threshold value from the data (units in the data's ``unit`` field)."""
     value = data()["thresholds"][name]["value"]
-    assert isinstance(value, int | float)
+    if not isinstance(value, int | float):
+        raise TypeError(f"threshold {name!r} is not a number in the diagnosis data")
     return float(value)
 
 

@@ -220,7 +220,8 @@ def check_consistent(given: list[Pattern]) -> list[Pattern]:
 def _resolve(rel: str, side: Side | None) -> tuple[Side, ...]:
     if rel == "B":
         return (Side.LEFT, Side.RIGHT)
-    assert side is not None, "sided relation on an unsided pattern (data error)"
+    if side is None:
+        raise ValueError("sided relation on an unsided pattern (data error)")
     return (side,) if rel == "I" else (side.other,)
 
 

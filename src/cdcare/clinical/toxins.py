@@ -111,7 +111,8 @@ def products() -> dict[str, Product]:
     for code, p in raw.items():
         ranges = {m: DoseRange(**r) for m, r in p.get("muscle_ranges", {}).items()}
         approved = _sourced(p["approved_cd_korea"])
-        assert approved is not None
+        if approved is None:
+            raise ValueError(f"product {code!r} has no approved_cd_korea fact in the data")
         out[code] = Product(
             code=code,
             name=p["name"],
@@ -163,7 +164,8 @@ def rules() -> dict[str, Sourced]:
     out: dict[str, Sourced] = {}
     for k, v in _data()["rules"].items():
         s = _sourced(v)
-        assert s is not None
+        if s is None:
+            raise ValueError(f"toxin rule {k!r} has no sourced value in the data")
         out[k] = s
     return out
 
@@ -171,14 +173,16 @@ def rules() -> dict[str, Sourced]:
 def min_interval_days() -> int:
     """Minimum re-injection interval in days (84 = 12 weeks)."""
     value = rules()["min_interval_days"].value
-    assert isinstance(value, int | float)
+    if not isinstance(value, int | float):
+        raise TypeError("toxin rule 'min_interval_days' is not a number in the data")
     return int(value)
 
 
 def near_top_fraction() -> float:
     """Fraction of an upper limit at or above which a dose is 'near the top' (warned)."""
     value = rules()["near_top_fraction"].value
-    assert isinstance(value, int | float)
+    if not isinstance(value, int | float):
+        raise TypeError("toxin rule 'near_top_fraction' is not a number in the data")
     return float(value)
 
 

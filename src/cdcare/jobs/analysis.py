@@ -215,7 +215,7 @@ class AnalysisQueue:
             else:
                 ctx = multiprocessing.get_context("spawn")
                 self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
-        assert self._pool is not None
+        assert self._pool is not None  # noqa: S101 - created just above under the lock (narrowing)
         return self._pool
 
     def start(self) -> None:

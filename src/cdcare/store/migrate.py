@@ -34,7 +34,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 def head_revision() -> str:
     """The newest migration revision known to this code."""
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None
+    if head is None:
+        raise RuntimeError("the migration scripts define no head revision")
     return head
 
 

@@ -17,14 +17,8 @@ from numpy.typing import NDArray
 from cdcare.video.angles import rotation_from_body_angles
 from cdcare.video.synth import LIGHTING_HZ, FrameTruth, SynthSpec
 from cdcare.video.synth_identity import identity
-from cdcare.video.synth_model import (
-    PIVOT_MM,
-    STERNUM_MM,
-    SceneModel,
-    rotation,
-    scene_model,
-    vertex_normals,
-)
+from cdcare.video.synth_mesh import rotation, vertex_normals
+from cdcare.video.synth_model import PIVOT_MM, STERNUM_MM, SceneModel, scene_model
 from cdcare.video.synth_raster import Camera, rasterise
 
 F64 = NDArray[np.float64]

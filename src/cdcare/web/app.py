@@ -61,7 +61,8 @@ from cdcare.web.sessions import ServerSessionMiddleware, lifetimes_from
 
 HERE = Path(__file__).parent
 logger = logging.getLogger(__name__)
-DEMO_SECRET = "cdcare-demo-secret-not-for-real-patients-0000"
+# public by design: used only in demo mode with synthetic patients (_secret refuses it otherwise)
+DEMO_SECRET = "cdcare-demo-secret-not-for-real-patients-0000"  # noqa: S105
 
 
 def _secret(settings: Settings) -> str:
