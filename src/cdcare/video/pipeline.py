@@ -1,6 +1,7 @@
 """The video measurement pipeline: frames → landmarks → angles, shifts, tremor, quality, TWSTRS.
 
-``analyze_path(path)`` returns the docs/video.md video-contract object (a JSON-ready dict):
+``analyze_path(path)`` returns the docs/video.md video contract as a
+:class:`cdcare.video.contract.VideoResult` (its JSON is ``model_dump(mode="json")``):
 ``video``, ``quality``, ``posture``, ``series``, ``tremor``, ``twstrs``, plus ``angles``
 ('absolute' or 'relative_to_reference') and ``reference`` (the neutral posture subtracted, if
 any). Units and signs: :mod:`cdcare.video.headpose` (degrees) and :mod:`cdcare.video.shoulders`
@@ -19,7 +20,6 @@ import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import cv2
 import numpy as np
@@ -28,6 +28,7 @@ from cdcare.clinical.video_twstrs import suggest
 from cdcare.errors import N_, NoFaceError
 from cdcare.video import headpose
 from cdcare.video.angles import ANGLE_CONVENTION
+from cdcare.video.contract import VideoResult
 from cdcare.video.headpose import Calibration, HeadAngles, PoseYawModel
 from cdcare.video.io import Frame, VideoInfo, VideoSource, open_video, quiet_native_stderr
 from cdcare.video.landmarks import LandmarkModels
@@ -283,7 +284,7 @@ def summarize(
     reference: dict[str, float | None] | None = None,
     reference_name: str | None = None,
     calibration: Calibration | None = None,
-) -> dict[str, Any]:
+) -> VideoResult:
     """Build the contract object from per-frame records; :class:`NoFaceError` if no face.
 
     ``calibration`` defaults to the shipped one (:func:`cdcare.video.headpose.calibration`).
@@ -357,52 +358,54 @@ def summarize(
     )
     warnings = assess(stats)
     methods = [r.fused.method if r.fused else None for r in records]
-    return {
-        "video": {
-            "fps": round(fps, 3),
-            "frames": n,
-            "duration_s": round(duration, 3),
-            "width": info.width,
-            "height": info.height,
-            "rotation_meta_deg": info.rotation_deg,
-        },
-        "angles": "relative_to_reference" if reference is not None else "absolute",
-        "reference": (
-            {"video": reference_name, **{k: _r(v) for k, v in ref.items()}}
-            if reference is not None
-            else None
-        ),
-        "quality": {
-            "face_found_ratio": round(face_ratio, 3),
-            "multiple_faces": multi_ratio >= LIMITS.multiple_faces_ratio,
-            "warnings": [w.to_json(lang) for w in warnings],
-        },
-        "posture": {k: _r(v, 3) for k, v in posture.items()},
-        "posture_interval": {
-            k: None if iv is None else [round(iv[0], 3), round(iv[1], 3)]
-            for k, iv in intervals.items()
-        },
-        "posture_interval_level": INTERVAL_LEVEL,
-        "change_within_noise": within_noise,
-        "series": {
-            "t_s": [round(x, 4) for x in t],
-            "yaw_deg": yaw,
-            "roll_deg": roll,
-            "pitch_deg": pitch,
-            "method": methods,
-            "quat_wxyz": [
-                [round(q, 5) for q in r.fused.quat] if r.fused and r.fused.quat else None
-                for r in records
-            ],
-            "angle_convention": ANGLE_CONVENTION,
-            "missing_reason": [_missing_reason(r) for r in records],
-            "confidence": [_r(r.fused.confidence if r.fused else None) for r in records],
-            "pose_yaw_model": {"k": pose_model.k, "c": pose_model.c},
-            "calibration": {"source": cal.source, "verified": cal.verified},
-        },
-        "tremor": tremor.to_json(),
-        "twstrs": suggest(posture, relative_to_reference=reference is not None),
-    }
+    return VideoResult.model_validate(
+        {
+            "video": {
+                "fps": round(fps, 3),
+                "frames": n,
+                "duration_s": round(duration, 3),
+                "width": info.width,
+                "height": info.height,
+                "rotation_meta_deg": info.rotation_deg,
+            },
+            "angles": "relative_to_reference" if reference is not None else "absolute",
+            "reference": (
+                {"video": reference_name, **{k: _r(v) for k, v in ref.items()}}
+                if reference is not None
+                else None
+            ),
+            "quality": {
+                "face_found_ratio": round(face_ratio, 3),
+                "multiple_faces": multi_ratio >= LIMITS.multiple_faces_ratio,
+                "warnings": [w.to_json(lang) for w in warnings],
+            },
+            "posture": {k: _r(v, 3) for k, v in posture.items()},
+            "posture_interval": {
+                k: None if iv is None else [round(iv[0], 3), round(iv[1], 3)]
+                for k, iv in intervals.items()
+            },
+            "posture_interval_level": INTERVAL_LEVEL,
+            "change_within_noise": within_noise,
+            "series": {
+                "t_s": [round(x, 4) for x in t],
+                "yaw_deg": yaw,
+                "roll_deg": roll,
+                "pitch_deg": pitch,
+                "method": methods,
+                "quat_wxyz": [
+                    [round(q, 5) for q in r.fused.quat] if r.fused and r.fused.quat else None
+                    for r in records
+                ],
+                "angle_convention": ANGLE_CONVENTION,
+                "missing_reason": [_missing_reason(r) for r in records],
+                "confidence": [_r(r.fused.confidence if r.fused else None) for r in records],
+                "pose_yaw_model": {"k": pose_model.k, "c": pose_model.c},
+                "calibration": {"source": cal.source, "verified": cal.verified},
+            },
+            "tremor": tremor.to_json(),
+            "twstrs": suggest(posture, relative_to_reference=reference is not None),
+        }
+    )
 
 
 def analyze(
@@ -413,7 +416,7 @@ def analyze(
     reference_name: str | None = None,
     lang: str = "en",
     progress: Progress | None = None,
-) -> dict[str, Any]:
+) -> VideoResult:
     """Measure a clip and return the video-contract object (see module docstring)."""
     records = measure_frames(source, mirrored=mirrored, progress=progress)
     return summarize(
@@ -437,7 +440,7 @@ def analyze_path(
     reference: str | Path | None = None,
     lang: str = "en",
     progress: Progress | None = None,
-) -> dict[str, Any]:
+) -> VideoResult:
     """Measure a video file, optionally against a neutral reference video (same mirroring)."""
     source = open_video(path)
     neutral = None
