@@ -117,10 +117,10 @@ def test_a_real_pipeline_result_round_trips_through_stored_json() -> None:
     from cdcare.video.pipeline import analyze
     from cdcare.video.synth import SynthSpec, render_frames
 
-    spec = SynthSpec(seconds=0.3, fps=30.0, width=480, height=360, yaw=20.0)
+    spec = SynthSpec(seconds=0.3, fps=30.0, width=480, height=360, yaw_deg=20.0)
     result = analyze(MemoryVideo([f for _, f, _ in render_frames(spec)], fps=spec.fps))
     stored = json.loads(json.dumps(result.to_json(), ensure_ascii=False))
     assert result.model_fields_set == set(VideoResult.model_fields)
-    assert result.series is not None and len(result.series.t_s) == result.series.yaw_deg.__len__()
+    assert result.series is not None and len(result.series.t_s) == len(result.series.yaw_deg) == 9
     assert VideoResult.model_validate(stored).to_json() == stored
     assert result.posture.rotation_deg is not None and result.posture.rotation_deg > 5.0
