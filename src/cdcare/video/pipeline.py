@@ -28,7 +28,21 @@ from cdcare.clinical.video_twstrs import suggest
 from cdcare.errors import N_, NoFaceError
 from cdcare.video import headpose
 from cdcare.video.angles import ANGLE_CONVENTION
-from cdcare.video.contract import VideoResult
+from cdcare.video.contract import (
+    CalibrationInfo,
+    PoseYaw,
+    Posture,
+    PostureIntervals,
+    Quality,
+    QualityWarning,
+    Reference,
+    Series,
+    Tremor,
+    TwstrsSuggestion,
+    VideoMeta,
+    VideoResult,
+    WithinNoise,
+)
 from cdcare.video.headpose import Calibration, HeadAngles, PoseYawModel
 from cdcare.video.io import Frame, VideoInfo, VideoSource, open_video, quiet_native_stderr
 from cdcare.video.landmarks import LandmarkModels
@@ -288,10 +302,54 @@ def summarize(
     """Build the contract object from per-frame records; :class:`NoFaceError` if no face.
 
     ``calibration`` defaults to the shipped one (:func:`cdcare.video.headpose.calibration`).
+    The steps: fuse face and pose angles per frame; refuse a clip without a usable face;
+    medians and their intervals (minus the reference, if any); the per-frame series; tremor
+    from the series; quality checks; the TWSTRS suggestion from the posture.
     """
-    n = len(records)
     cal = calibration or headpose.calibration()
     pose_model = _fuse_all(records, cal)
+    _require_face(records)
+    t = [r.t for r in records]
+    fps = _mean_fps(t, info.fps)
+    absolute = posture_medians(records)
+    posture, intervals, within_noise = _posture_vs_reference(
+        records, absolute, reference, fps=fps, cal=cal
+    )
+    series = _series(records, reference or {}, pose_model, cal)
+    tremor = analyze_tremor(
+        t, {"yaw": series.yaw_deg, "roll": series.roll_deg, "pitch": series.pitch_deg}
+    )
+    relative = reference is not None
+    return VideoResult(
+        video=VideoMeta(
+            fps=round(fps, 3),
+            frames=len(records),
+            duration_s=round(len(records) / fps, 3),
+            width=info.width,
+            height=info.height,
+            rotation_meta_deg=info.rotation_deg,
+        ),
+        angles="relative_to_reference" if relative else "absolute",
+        reference=_reference(reference, reference_name),
+        quality=_quality(records, info, fps, absolute, lang),
+        posture=Posture(**{k: _r(v, 3) for k, v in posture.items()}),
+        posture_interval=PostureIntervals(
+            **{
+                k: None if iv is None else (round(iv[0], 3), round(iv[1], 3))
+                for k, iv in intervals.items()
+            }
+        ),
+        posture_interval_level=INTERVAL_LEVEL,
+        change_within_noise=None if within_noise is None else WithinNoise(**within_noise),
+        series=series,
+        tremor=Tremor.model_validate(tremor.to_json()),
+        twstrs=TwstrsSuggestion.model_validate(suggest(posture, relative_to_reference=relative)),
+    )
+
+
+def _require_face(records: Sequence[FrameRecord]) -> None:
+    """:class:`NoFaceError` unless enough frames have a fused head angle (quality LIMITS)."""
+    n = len(records)
     usable = sum(1 for r in records if r.fused is not None)
     if n == 0 or usable == 0 or usable / n < LIMITS.min_usable_face_ratio:
         raise NoFaceError(
@@ -299,112 +357,124 @@ def summarize(
             found=usable,
             frames=n,
         )
-    t = [r.t for r in records]
-    fps = (n - 1) / (t[-1] - t[0]) if n > 1 and t[-1] > t[0] else info.fps  # mean rate
-    duration = n / fps  # seconds covered by the decoded frames
-    absolute = posture_medians(records)
-    ref = reference or {}
-    posture = absolute
+
+
+def _mean_fps(t: Sequence[float], nominal: float) -> float:
+    """Mean decoded frame rate (frames/s) from the time stamps; ``nominal`` if not measurable."""
+    n = len(t)
+    return (n - 1) / (t[-1] - t[0]) if n > 1 and t[-1] > t[0] else nominal
+
+
+Intervals = dict[str, list[float] | None]
+
+
+def _posture_vs_reference(
+    records: Sequence[FrameRecord],
+    absolute: dict[str, float | None],
+    reference: dict[str, float | None] | None,
+    *,
+    fps: float,
+    cal: Calibration,
+) -> tuple[dict[str, float | None], Intervals, dict[str, bool | None] | None]:
+    """Posture medians, their intervals and 'change within noise' flags.
+
+    Without a reference: the absolute medians, intervals widened by the calibration spread,
+    no flags. With one: medians and intervals minus the reference (None where the reference
+    lacks the value), and per measure whether 0 lies in the interval.
+    """
     intervals = posture_intervals(records, absolute, fps=fps, cal=cal, widen=reference is None)
-    within_noise: dict[str, bool | None] | None = None
-    if reference is not None:
-        posture = {k: _sub(v, ref.get(k)) for k, v in absolute.items()}
-        intervals = {
-            k: None if iv is None or ref.get(k) is None else [iv[0] - ref[k], iv[1] - ref[k]]  # type: ignore[operator]
-            for k, iv in intervals.items()
-        }
-        within_noise = {
-            k: None if iv is None else iv[0] <= 0.0 <= iv[1] for k, iv in intervals.items()
-        }
+    if reference is None:
+        return absolute, intervals, None
+    posture = {k: _sub(v, reference.get(k)) for k, v in absolute.items()}
+    shifted: Intervals = {}
+    for k, iv in intervals.items():
+        zero = reference.get(k)
+        shifted[k] = None if iv is None or zero is None else [iv[0] - zero, iv[1] - zero]
+    within = {k: None if iv is None else iv[0] <= 0.0 <= iv[1] for k, iv in shifted.items()}
+    return posture, shifted, within
+
+
+def _reference(reference: dict[str, float | None] | None, name: str | None) -> Reference | None:
+    """The contract's ``reference`` object: the subtracted neutral posture and its clip."""
+    if reference is None:
+        return None
+    return Reference(video=name, **{k: _r(v) for k, v in reference.items()})
+
+
+def _series(
+    records: Sequence[FrameRecord],
+    ref: dict[str, float | None],
+    pose_model: PoseYawModel,
+    cal: Calibration,
+) -> Series:
+    """Per-frame angles (degrees, minus the reference's, 2 decimals) and how they were got."""
     yaw0, roll0, pitch0 = (ref.get(k) or 0.0 for k in POSTURE_KEYS[:3])
 
-    def angle(r: FrameRecord, which: str, zero: float) -> float | None:
-        a = r.fused
-        v = None if a is None else getattr(a, which)
-        return None if v is None else round(v - zero, 2)
+    def angle(which: str, zero: float) -> list[float | None]:
+        values = [None if r.fused is None else getattr(r.fused, which) for r in records]
+        return [None if v is None else round(v - zero, 2) for v in values]
 
-    yaw = [angle(r, "yaw", yaw0) for r in records]
-    roll = [angle(r, "roll", roll0) for r in records]
-    pitch = [angle(r, "pitch", pitch0) for r in records]
-    tremor = analyze_tremor(t, {"yaw": yaw, "roll": roll, "pitch": pitch})
-
-    faces_checked = [r.n_faces for r in records if r.n_faces is not None]
-    pose_frames = [r for r in records if r.body is not None]
-    scales = [r.face.scale_px for r in records if r.face is not None]
-    face_ratio = sum(1 for r in records if r.face is not None) / n
-    multi_ratio = (
-        sum(1 for c in faces_checked if c >= 2) / len(faces_checked) if faces_checked else 0.0
+    return Series(
+        t_s=[round(r.t, 4) for r in records],
+        yaw_deg=angle("yaw", yaw0),
+        roll_deg=angle("roll", roll0),
+        pitch_deg=angle("pitch", pitch0),
+        method=[r.fused.method if r.fused else None for r in records],
+        quat_wxyz=[
+            [round(q, 5) for q in r.fused.quat] if r.fused and r.fused.quat else None
+            for r in records
+        ],
+        angle_convention=ANGLE_CONVENTION,
+        missing_reason=[_missing_reason(r) for r in records],
+        confidence=[_r(r.fused.confidence if r.fused else None) for r in records],
+        pose_yaw_model=PoseYaw(k=pose_model.k, c=pose_model.c),
+        calibration=CalibrationInfo(source=cal.source, verified=cal.verified),
     )
-    stats = ClipStats(
+
+
+def _ratio(hits: int, total: int) -> float:
+    return hits / total if total else 0.0
+
+
+def _clip_stats(
+    records: Sequence[FrameRecord], info: VideoInfo, fps: float, absolute: dict[str, float | None]
+) -> ClipStats:
+    """Whole-clip figures for the quality checks (medians over the frames where measured)."""
+    n = len(records)
+    faces_checked = [r.n_faces for r in records if r.n_faces is not None]
+    bodies = [r.body for r in records if r.body is not None]
+    return ClipStats(
         fps=fps,
-        duration_s=duration,
+        duration_s=n / fps,
         width=info.width,
         height=info.height,
         decoded_frames=n,
         container_frames=info.frames,
-        face_found_ratio=face_ratio,
-        multiple_faces_ratio=multi_ratio,
+        face_found_ratio=_ratio(sum(1 for r in records if r.face is not None), n),
+        multiple_faces_ratio=_ratio(sum(1 for c in faces_checked if c >= 2), len(faces_checked)),
         brightness=_median([r.brightness for r in records]) or 0.0,
         sharpness=_median([r.sharpness for r in records]),
-        eye_distance_px=_median(scales),
+        eye_distance_px=_median([r.face.scale_px for r in records if r.face is not None]),
         yaw=absolute["rotation_deg"],
         roll=absolute["tilt_deg"],
         pitch=absolute["flexion_deg"],
-        shoulder_visible_ratio=(
-            sum(1 for r in pose_frames if r.body and r.body.shoulders_visible) / len(pose_frames)
-            if pose_frames
-            else 0.0
-        ),
+        shoulder_visible_ratio=_ratio(sum(1 for b in bodies if b.shoulders_visible), len(bodies)),
     )
-    warnings = assess(stats)
-    methods = [r.fused.method if r.fused else None for r in records]
-    return VideoResult.model_validate(
-        {
-            "video": {
-                "fps": round(fps, 3),
-                "frames": n,
-                "duration_s": round(duration, 3),
-                "width": info.width,
-                "height": info.height,
-                "rotation_meta_deg": info.rotation_deg,
-            },
-            "angles": "relative_to_reference" if reference is not None else "absolute",
-            "reference": (
-                {"video": reference_name, **{k: _r(v) for k, v in ref.items()}}
-                if reference is not None
-                else None
-            ),
-            "quality": {
-                "face_found_ratio": round(face_ratio, 3),
-                "multiple_faces": multi_ratio >= LIMITS.multiple_faces_ratio,
-                "warnings": [w.to_json(lang) for w in warnings],
-            },
-            "posture": {k: _r(v, 3) for k, v in posture.items()},
-            "posture_interval": {
-                k: None if iv is None else [round(iv[0], 3), round(iv[1], 3)]
-                for k, iv in intervals.items()
-            },
-            "posture_interval_level": INTERVAL_LEVEL,
-            "change_within_noise": within_noise,
-            "series": {
-                "t_s": [round(x, 4) for x in t],
-                "yaw_deg": yaw,
-                "roll_deg": roll,
-                "pitch_deg": pitch,
-                "method": methods,
-                "quat_wxyz": [
-                    [round(q, 5) for q in r.fused.quat] if r.fused and r.fused.quat else None
-                    for r in records
-                ],
-                "angle_convention": ANGLE_CONVENTION,
-                "missing_reason": [_missing_reason(r) for r in records],
-                "confidence": [_r(r.fused.confidence if r.fused else None) for r in records],
-                "pose_yaw_model": {"k": pose_model.k, "c": pose_model.c},
-                "calibration": {"source": cal.source, "verified": cal.verified},
-            },
-            "tremor": tremor.to_json(),
-            "twstrs": suggest(posture, relative_to_reference=reference is not None),
-        }
+
+
+def _quality(
+    records: Sequence[FrameRecord],
+    info: VideoInfo,
+    fps: float,
+    absolute: dict[str, float | None],
+    lang: str,
+) -> Quality:
+    """The contract's ``quality`` object: face ratio, several faces, warnings in ``lang``."""
+    stats = _clip_stats(records, info, fps, absolute)
+    return Quality(
+        face_found_ratio=round(stats.face_found_ratio, 3),
+        multiple_faces=stats.multiple_faces_ratio >= LIMITS.multiple_faces_ratio,
+        warnings=[QualityWarning.model_validate(w.to_json(lang)) for w in assess(stats)],
     )
 
 
