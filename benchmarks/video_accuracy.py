@@ -121,7 +121,7 @@ def _evaluate(r: dict[str, Any], cal: Any) -> dict[str, Any] | None:
     from cdcare.video.pipeline import summarize
 
     try:
-        return summarize(r["records"], r["info"], calibration=cal)
+        return summarize(r["records"], r["info"], calibration=cal).to_json()
     except CdcareError:
         return None
 

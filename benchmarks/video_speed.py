@@ -56,7 +56,7 @@ def pipeline_fps(path: Path) -> tuple[float, int]:
 
     source = open_video(path)
     start = time.perf_counter()
-    result = analyze(source)
+    result = analyze(source).to_json()
     elapsed = time.perf_counter() - start
     n = int(result["video"]["frames"])
     return n / elapsed, n
@@ -78,7 +78,7 @@ MEMORY_PROBE = """
 import json, re, sys, time
 from cdcare.video.pipeline import analyze_path
 t = time.perf_counter()
-r = analyze_path(sys.argv[1])
+r = analyze_path(sys.argv[1]).to_json()
 hwm = re.search(r"VmHWM:\\s+(\\d+) kB", open("/proc/self/status").read()).group(1)
 print(json.dumps({"frames": r["video"]["frames"], "seconds": time.perf_counter() - t,
                   "peak_rss_mb": int(hwm) / 1024}))

@@ -8,8 +8,13 @@ from typing import Any
 import pytest
 
 from cdcare.video.io import MemoryVideo
-from cdcare.video.pipeline import analyze
+from cdcare.video.pipeline import analyze as analyze_model
 from cdcare.video.synth import SynthSpec, render_frames
+
+
+def analyze(*args: Any, **kw: Any) -> dict[str, Any]:
+    """The pipeline's JSON contract (what is written and stored)."""
+    return analyze_model(*args, **kw).to_json()
 
 
 def _posture(**kw: Any) -> dict:

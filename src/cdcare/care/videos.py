@@ -22,6 +22,7 @@ from cdcare.errors import N_, CdcareError, NotFound
 from cdcare.store.db import make_engine, session_scope
 from cdcare.store.models import Centre, Patient
 from cdcare.store.video_models import JobStatus, VideoAnalysis
+from cdcare.video.contract import VideoResult
 
 PROGRESS_EVERY_S = 0.5  # seconds between progress writes
 
@@ -103,9 +104,10 @@ def twstrs_prefill(row: VideoAnalysis) -> dict[str, int]:
     from cdcare.clinical.video_twstrs import prefilled_items
 
     allowed = prefilled_items()  # today's rules, also for results stored before them
-    result = row.result or {}
-    sug = result.get("twstrs") or {}
-    items = sug.get("items", sug) if isinstance(sug, dict) else {}
+    result = VideoResult.model_validate(row.result or {})
+    sug = result.twstrs
+    if sug is None:
+        return {}
     out: dict[str, int] = {}
     for code in (
         "rotation",
@@ -114,20 +116,14 @@ def twstrs_prefill(row: VideoAnalysis) -> dict[str, int]:
         "sagittal_shift",
         "shoulder_elevation",
     ):
-        if code not in allowed:
-            continue
-        value = items.get(code)
-        if isinstance(value, dict):
-            value = value.get("score")
-        if isinstance(value, int | float):
-            out[code] = int(value)
-    ar = items.get("anterocollis_retrocollis")
-    if isinstance(ar, dict):
-        ar = ar.get("score")
-    if isinstance(ar, int | float):
-        flexion = (result.get("posture") or {}).get("flexion_deg") or 0.0
-        out["anterocollis"] = int(ar) if flexion >= 0 else 0
-        out["retrocollis"] = int(ar) if flexion < 0 else 0
+        value = sug.score(code)
+        if code in allowed and value is not None:
+            out[code] = value
+    ar = sug.anterocollis_retrocollis
+    if ar is not None:
+        flexion = result.posture.flexion_deg or 0.0
+        out["anterocollis"] = ar if flexion >= 0 else 0
+        out["retrocollis"] = ar if flexion < 0 else 0
     return out
 
 
@@ -196,7 +192,7 @@ def run_analysis(
                     result = analyze_path(plain, mirrored=mirrored, lang=lang, progress=progress)
             else:
                 result = analyze_path(path, mirrored=mirrored, lang=lang, progress=progress)
-            outcome = {"status": JobStatus.DONE, "result": result, "error": None}
+            outcome = {"status": JobStatus.DONE, "result": result.to_json(), "error": None}
         except CdcareError as err:
             outcome = {
                 "status": JobStatus.FAILED,

@@ -26,7 +26,7 @@ from cdcare.care._checks import today_or
 from cdcare.care.accounts import verify_password
 from cdcare.care.injections import record_injection, sessions
 from cdcare.care.patients import add_visit
-from cdcare.clinical.planning import Finding, Plan, check_plan, plan_from_dict, plan_to_dict
+from cdcare.clinical.planning import Finding, Plan, check_plan, plan_document, plan_from_dict
 from cdcare.errors import N_, Conflict, InputError, NotFound
 from cdcare.store.care_models import InjectionSession
 from cdcare.store.clinic_models import VisitNote, VisitPlan
@@ -194,8 +194,8 @@ def evaluate(*, db: Session, visit: Visit, row: VisitPlan, lang: str, today: dat
         )
     except InputError as err:
         return Evaluation(None, True, err.text(lang))
-    shown = plan_to_dict(plan, findings, lang)
-    return Evaluation(shown, any(f["level"] == "refuse" for f in shown["findings"]), "")
+    doc = plan_document(plan, findings, lang)
+    return Evaluation(doc.to_json(), doc.refused, "")
 
 
 def recorded_plan(*, db: Session, visit: Visit, today: date) -> tuple[Plan, list[Finding]] | None:

@@ -16,11 +16,12 @@ from cdcare.clinical.planning import (
     Finding,
     check_plan,
     make_plan,
+    plan_document,
     plan_findings,
     plan_from_dict,
-    plan_to_dict,
     refusals,
 )
+from cdcare.clinical.planning.document import PlanDocument, RangeDoc
 from cdcare.clinical.posture import parse_pattern
 from cdcare.errors import N_, InputError
 from cdcare.i18n import translate
@@ -65,17 +66,17 @@ def _print_findings(findings: list[Finding], lang: str) -> None:
         typer.echo(f"{translate(str(f.level), lang)}: {f.text(lang)} [{f.source}]{flag}")
 
 
-def _print_plan(data: dict[str, Any], lang: str) -> None:
-    typer.echo(f"{data['product_name']} — {data['unit']}")
-    for it in data["injections"]:
-        r = it["range"] or {"low": 0, "high": 0, "source": "—"}
+def _print_plan(doc: PlanDocument, lang: str) -> None:
+    typer.echo(f"{doc.product_name} — {doc.unit}")
+    for it in doc.injections:
+        r = it.range or RangeDoc(low=0, high=0, source="—", verified=False)
         typer.echo(
-            f"  {translate(it['side'], lang):6} {it['muscle_name']:40} {it['dose']:>6g}"
-            f"  ({r['low']:g}–{r['high']:g}, {r['source']})"
+            f"  {translate(it.side, lang):6} {it.muscle_name:40} {it.dose:>6g}"
+            f"  ({r.low:g}–{r.high:g}, {r.source})"
         )
-    for c in data["unranged_candidates"]:
-        typer.echo(f"  {translate(c['side'], lang):6} {c['muscle_name']:40}      —")
-    typer.echo(f"{translate('Total', lang)}: {data['total']:g} {data['unit']}")
+    for c in doc.unranged_candidates:
+        typer.echo(f"  {translate(c.side, lang):6} {c.muscle_name:40}      —")
+    typer.echo(f"{translate('Total', lang)}: {doc.total:g} {doc.unit}")
 
 
 @plan_app.callback()
@@ -100,10 +101,10 @@ def plan(
     result = make_plan([parse_pattern(t) for t in texts], product, naive=naive)
     findings = plan_findings(result)
     lang = current_lang()
-    data = plan_to_dict(result, findings, lang)
-    _emit(data, json_out)
+    doc = plan_document(result, findings, lang)
+    _emit(doc.to_json(), json_out)
     if json_out != "-":
-        _print_plan(data, lang)
+        _print_plan(doc, lang)
         _print_findings(findings, lang)
     if refusals(findings):
         raise typer.Exit(1)
@@ -131,14 +132,14 @@ def check(
     last = _date(last_injection, "--last-injection")
     findings = check_plan(plan_obj, last, session, override_reason, today=today)
     lang = current_lang()
-    data = plan_to_dict(plan_obj, findings, lang)
-    data["ok"] = not refusals(findings)
-    _emit(data, json_out)
+    doc = plan_document(plan_obj, findings, lang)
+    ok = not doc.refused
+    _emit({**doc.to_json(), "ok": ok}, json_out)
     if json_out != "-":
         _print_findings(findings, lang)
-        if data["ok"]:
+        if ok:
             typer.echo(translate("Plan passes the checks", lang))
-    if not data["ok"]:
+    if not ok:
         raise typer.Exit(1)
 
 

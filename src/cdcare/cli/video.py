@@ -40,7 +40,8 @@ def _write(result: Any, target: str) -> None:
         ) from None
 
 
-def _analyze_one(video: Path, mirrored: bool, reference: Path | None, lang: str) -> Any:
+def _analyze_one(video: Path, mirrored: bool, reference: Path | None, lang: str) -> dict[str, Any]:
+    """The video contract JSON of one clip (``VideoResult.model_dump(mode="json")``)."""
     from cdcare.video.io import open_video
     from cdcare.video.pipeline import analyze, neutral_posture
 
@@ -56,7 +57,7 @@ def _analyze_one(video: Path, mirrored: bool, reference: Path | None, lang: str)
             reference=neutral,
             reference_name=str(reference) if reference else None,
             lang=lang,
-        )
+        ).to_json()
     with Progress(
         TextColumn(translate(N_("Analysing video"), lang)),
         BarColumn(),
@@ -73,7 +74,7 @@ def _analyze_one(video: Path, mirrored: bool, reference: Path | None, lang: str)
             reference_name=str(reference) if reference else None,
             lang=lang,
             progress=lambda done, _total: bar.update(task, completed=done),
-        )
+        ).to_json()
 
 
 @contextmanager

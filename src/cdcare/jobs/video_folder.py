@@ -25,6 +25,7 @@ from typing import Any
 from cdcare.errors import N_, CdcareError, InputError
 from cdcare.i18n import translate
 from cdcare.jobs.local import run_local
+from cdcare.video.contract import VideoResult
 
 VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm")
 SUMMARY_NAME = "summary.csv"
@@ -85,25 +86,30 @@ def error_row(video: str, exit_code: int, message: str) -> dict[str, Any]:
     return {"video": video, "status": "error", "exit_code": exit_code, "message": message}
 
 
-def result_row(video: str, json_name: str, result: dict[str, Any]) -> dict[str, Any]:
-    """The summary row of an analysed video, from its video-contract result."""
-    posture, tremor, twstrs = result["posture"], result["tremor"], result["twstrs"]
+def result_row(video: str, json_name: str, result: VideoResult) -> dict[str, Any]:
+    """The summary row of an analysed video, from its video-contract result.
+
+    Raises ValueError for a result without the sections a produced result always has.
+    """
+    quality, tremor, twstrs = result.quality, result.tremor, result.twstrs
+    if result.video is None or quality is None or tremor is None or twstrs is None:
+        raise ValueError("not a complete video result")
     row: dict[str, Any] = {
         "video": video,
         "status": "ok",
         "exit_code": 0,
         "message": "",
         "result": json_name,
-        "duration_s": result["video"]["duration_s"],
-        "face_found_ratio": result["quality"]["face_found_ratio"],
-        "tremor_present": tremor["present"],
-        "tremor_axis": tremor["axis"],
-        "tremor_frequency_hz": tremor["frequency_hz"],
-        "tremor_amplitude_deg": tremor["amplitude_deg"],
-        "warnings": " ".join(w["code"] for w in result["quality"]["warnings"]),
+        "duration_s": result.video.duration_s,
+        "face_found_ratio": quality.face_found_ratio,
+        "tremor_present": tremor.present,
+        "tremor_axis": tremor.axis,
+        "tremor_frequency_hz": tremor.frequency_hz,
+        "tremor_amplitude_deg": tremor.amplitude_deg,
+        "warnings": " ".join(w.code for w in quality.warnings),
     }
-    row.update(dict(posture.items()))
-    row.update({f"twstrs_{k}": v for k, v in twstrs.items() if k != "basis"})
+    row.update(result.posture.model_dump())
+    row.update({f"twstrs_{k}": v for k, v in twstrs.model_dump(exclude={"basis"}).items()})
     return row
 
 
@@ -128,7 +134,7 @@ def analyze_clip(task: FolderTask) -> tuple[dict[str, Any], dict[str, Any] | Non
         return error_row(task.video.name, err.exit_code, err.text(task.lang)), None
     except Exception as exc:  # a crash in one clip is that clip's error
         return error_row(task.video.name, 1, crash_message(exc, task.lang)), None
-    return result_row(task.video.name, task.out_json.name, result), result
+    return result_row(task.video.name, task.out_json.name, result), result.to_json()
 
 
 def crash_message(exc: BaseException, lang: str) -> str:
@@ -140,9 +146,9 @@ def crash_message(exc: BaseException, lang: str) -> str:
 def done_row(task: FolderTask) -> dict[str, Any] | None:
     """The row of a video already analysed into ``task.out_json`` by an earlier run, else None."""
     try:
-        result = json.loads(task.out_json.read_text(encoding="utf-8"))
+        result = VideoResult.model_validate_json(task.out_json.read_bytes())
         return result_row(task.video.name, task.out_json.name, result)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (OSError, ValueError):  # pydantic's ValidationError is a ValueError
         return None  # missing or not a result: analyse again
 
 

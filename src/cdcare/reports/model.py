@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from cdcare.clinical.planning import Finding, InjectionRecord, Plan
+from cdcare.video.contract import VideoResult
 
 
 @dataclass(frozen=True)
@@ -45,10 +46,6 @@ class ScaleEntry:
     total: float | None
     band: str | None = None
     alerts: tuple[str, ...] = ()
-
-
-def _num(value: object) -> float | None:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 @dataclass(frozen=True)
@@ -86,48 +83,37 @@ class VideoEntry:
 
     @classmethod
     def from_analysis(
-        cls, on: date, result: Mapping[str, Any], source: str | None = None
+        cls, on: date, result: VideoResult | Mapping[str, Any], source: str | None = None
     ) -> VideoEntry:
-        """Read the fields of a ``cdcare analyze`` result (missing keys stay ``None``).
+        """Read the fields of a ``cdcare analyze`` result (missing values stay ``None``).
 
-        ``source`` is where the clip was recorded ('clinic' or 'home'), when known.
+        ``result`` is the contract model or its stored JSON (parsed with
+        ``VideoResult.model_validate``); ``source`` is where the clip was recorded ('clinic'
+        or 'home'), when known.
         """
-        posture = result.get("posture") or {}
-        tremor = result.get("tremor") or {}
-        quality = result.get("quality") or {}
-        present = tremor.get("present")
-        axis = tremor.get("axis")
-        reference = result.get("reference")
-        ref_name = reference.get("video") if isinstance(reference, Mapping) else None
-        iv = result.get("posture_interval") or {}
+        r = result if isinstance(result, VideoResult) else VideoResult.model_validate(result)
+        posture, tremor = r.posture, r.tremor
+        iv = r.posture_interval
         return cls(
             on=on,
-            rotation_deg=_num(posture.get("rotation_deg")),
-            tilt_deg=_num(posture.get("tilt_deg")),
-            flexion_deg=_num(posture.get("flexion_deg")),
-            lateral_shift=_num(posture.get("lateral_shift")),
-            sagittal_shift=_num(posture.get("sagittal_shift")),
-            shoulder_elevation=_num(posture.get("shoulder_elevation")),
-            tremor_present=present if isinstance(present, bool) else None,
-            tremor_axis=axis if isinstance(axis, str) else None,
-            tremor_frequency_hz=_num(tremor.get("frequency_hz")),
-            tremor_amplitude_deg=_num(tremor.get("amplitude_deg")),
-            face_found_ratio=_num(quality.get("face_found_ratio")),
-            relative=result.get("angles") == "relative_to_reference",
-            reference_video=ref_name if isinstance(ref_name, str) else None,
+            rotation_deg=posture.rotation_deg,
+            tilt_deg=posture.tilt_deg,
+            flexion_deg=posture.flexion_deg,
+            lateral_shift=posture.lateral_shift,
+            sagittal_shift=posture.sagittal_shift,
+            shoulder_elevation=posture.shoulder_elevation,
+            tremor_present=tremor.present if tremor else None,
+            tremor_axis=tremor.axis if tremor else None,
+            tremor_frequency_hz=tremor.frequency_hz if tremor else None,
+            tremor_amplitude_deg=tremor.amplitude_deg if tremor else None,
+            face_found_ratio=r.quality.face_found_ratio if r.quality else None,
+            relative=r.relative,
+            reference_video=r.reference.video if r.reference else None,
             source=source,
-            rotation_interval=_interval(iv.get("rotation_deg")),
-            tilt_interval=_interval(iv.get("tilt_deg")),
-            flexion_interval=_interval(iv.get("flexion_deg")),
+            rotation_interval=iv.rotation_deg if iv else None,
+            tilt_interval=iv.tilt_deg if iv else None,
+            flexion_interval=iv.flexion_deg if iv else None,
         )
-
-
-def _interval(value: object) -> tuple[float, float] | None:
-    if isinstance(value, list | tuple) and len(value) == 2:
-        lo, hi = _num(value[0]), _num(value[1])
-        if lo is not None and hi is not None:
-            return lo, hi
-    return None
 
 
 @dataclass(frozen=True)

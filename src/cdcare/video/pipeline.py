@@ -1,6 +1,7 @@
 """The video measurement pipeline: frames → landmarks → angles, shifts, tremor, quality, TWSTRS.
 
-``analyze_path(path)`` returns the docs/video.md video-contract object (a JSON-ready dict):
+``analyze_path(path)`` returns the docs/video.md video contract as a
+:class:`cdcare.video.contract.VideoResult` (its JSON is ``model_dump(mode="json")``):
 ``video``, ``quality``, ``posture``, ``series``, ``tremor``, ``twstrs``, plus ``angles``
 ('absolute' or 'relative_to_reference') and ``reference`` (the neutral posture subtracted, if
 any). Units and signs: :mod:`cdcare.video.headpose` (degrees) and :mod:`cdcare.video.shoulders`
@@ -15,53 +16,31 @@ per-frame numbers are kept, never frames or landmark arrays.
 
 from __future__ import annotations
 
-import statistics
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import cv2
 import numpy as np
 
-from cdcare.clinical.video_twstrs import suggest
 from cdcare.errors import N_, NoFaceError
 from cdcare.video import headpose
-from cdcare.video.angles import ANGLE_CONVENTION
-from cdcare.video.headpose import Calibration, HeadAngles, PoseYawModel
-from cdcare.video.io import Frame, VideoInfo, VideoSource, open_video, quiet_native_stderr
+from cdcare.video.contract import VideoResult
+from cdcare.video.headpose import HeadAngles
+from cdcare.video.io import Frame, VideoSource, open_video, quiet_native_stderr
 from cdcare.video.landmarks import LandmarkModels
-from cdcare.video.quality import LIMITS, ClipStats, assess
-from cdcare.video.shoulders import BodyMeasure, measure_body
-from cdcare.video.tremor import analyze_tremor
+from cdcare.video.shoulders import measure_body
+from cdcare.video.summary import (
+    FrameRecord,
+    fuse_all,
+    posture_intervals,
+    posture_medians,
+    summarize,
+)
 
 POSE_EVERY_FRAME_DEG = 25.0
 """|face yaw| (degrees) beyond which pose runs on every frame."""
-MIN_POSE_CONF = 0.5
-POSTURE_KEYS = (
-    "rotation_deg",
-    "tilt_deg",
-    "flexion_deg",
-    "lateral_shift",
-    "sagittal_shift",
-    "shoulder_elevation",
-)
 
 Progress = Callable[[int, int], None]
-
-
-@dataclass
-class FrameRecord:
-    """What was measured on one frame (None = not measured on this frame)."""
-
-    t: float
-    face: HeadAngles | None
-    pose_terms: tuple[float, float, float] | None = None
-    body: BodyMeasure | None = None
-    n_faces: int | None = None
-    brightness: float | None = None
-    sharpness: float | None = None
-    fused: HeadAngles | None = field(default=None)
 
 
 def _sharpness(gray: Frame, face: HeadAngles) -> float | None:
@@ -146,265 +125,6 @@ def _measure_one(
     return rec
 
 
-def _fuse_all(records: Sequence[FrameRecord], cal: Calibration) -> PoseYawModel:
-    """Fill ``fused`` angles for every frame: face pitch calibrated, face and pose yaw combined
-    (see headpose); returns the pose-yaw model used."""
-    model = cal.pose_model()
-    for r in records:
-        pyaw: float | None = None
-        pconf = 0.0
-        if r.pose_terms is not None and r.pose_terms[2] >= MIN_POSE_CONF:
-            pyaw = model.yaw(r.pose_terms[0], r.pose_terms[1])
-            pconf = model.confidence(*r.pose_terms)
-        face = cal.correct(r.face) if r.face is not None else None
-        r.fused = headpose.fuse(face, pyaw, pconf)
-    return model
-
-
-MISSING_REASONS = {
-    "no_head": "neither the face mesh nor the pose keypoints found the head",
-    "no_face_mesh": "the face mesh lost the face (turned too far): rotation from the pose "
-    "keypoints only; tilt and flexion need the face",
-}
-"""Codes of ``series.missing_reason`` (per frame; None when every angle was measured)."""
-
-
-def _missing_reason(r: FrameRecord) -> str | None:
-    """Why a frame lacks an angle (a :data:`MISSING_REASONS` code), or None."""
-    if r.fused is None:
-        return "no_head"
-    if r.fused.roll is None or r.fused.pitch is None:
-        return "no_face_mesh"
-    return None
-
-
-def _median(values: Sequence[float | None]) -> float | None:
-    vals = [v for v in values if v is not None]
-    return float(statistics.median(vals)) if vals else None
-
-
-def _r(x: float | None, nd: int = 2) -> float | None:
-    return None if x is None else round(x, nd)
-
-
-def posture_medians(records: Sequence[FrameRecord]) -> dict[str, float | None]:
-    """Median posture over the clip, contract keys (degrees / fractions, contract signs)."""
-    fused = [r.fused for r in records if r.fused is not None]
-    bodies = [r.body for r in records if r.body is not None and r.body.shoulders_visible]
-    return {
-        "rotation_deg": _median([a.yaw for a in fused]),
-        "tilt_deg": _median([a.roll for a in fused]),
-        "flexion_deg": _median([a.pitch for a in fused]),
-        "lateral_shift": _median([b.lateral_shift for b in bodies]),
-        "sagittal_shift": _median([b.sagittal_shift for b in bodies]),
-        "shoulder_elevation": _median([b.shoulder_elevation for b in bodies]),
-    }
-
-
-INTERVAL_LEVEL = 0.95
-BOOTSTRAP_RESAMPLES = 200
-SPREAD_KEYS = {"rotation_deg": "rotation", "tilt_deg": "tilt", "flexion_deg": "flexion"}
-
-
-def _block_bootstrap(
-    values: Sequence[float], block: int, rng: np.random.Generator
-) -> tuple[float, float]:
-    """Percentile interval (INTERVAL_LEVEL) of the median by a moving-block bootstrap."""
-    x = np.asarray(values, dtype=float)
-    n = len(x)
-    if n < 2:
-        return float(x[0]), float(x[0])
-    block = max(1, min(block, n))
-    starts = n - block + 1
-    k = -(-n // block)
-    idx = rng.integers(0, starts, size=(BOOTSTRAP_RESAMPLES, k))[:, :, None] + np.arange(block)
-    meds = np.median(x[idx.reshape(BOOTSTRAP_RESAMPLES, -1)[:, :n]], axis=1)
-    tail = (1 - INTERVAL_LEVEL) / 2 * 100
-    lo, hi = np.percentile(meds, [tail, 100 - tail])
-    return float(lo), float(hi)
-
-
-def posture_intervals(
-    records: Sequence[FrameRecord],
-    medians: dict[str, float | None],
-    *,
-    fps: float,
-    cal: Calibration,
-    widen: bool = True,
-) -> dict[str, list[float] | None]:
-    """A 95 % interval for every posture median (same units as the median), None without one.
-
-    The median's sampling spread over frames comes from a moving-block bootstrap (blocks of
-    half a second, since neighbouring frames are correlated; a fixed seed, so the same clip
-    gives the same interval). For the angles, it is then widened by the calibration's
-    across-identity spread ``s`` (:meth:`Calibration.spread`): each half-width ``h`` becomes
-    ``sqrt(h² + (1.96·s)²)``, since one person's geometry can bias the reading by about that
-    much. ``widen`` False skips that (relative to the same person's neutral reference, a
-    per-person bias cancels).
-    """
-    rng = np.random.default_rng(12345)
-    block = max(1, round(fps / 2))
-    fused = [r.fused for r in records if r.fused is not None]
-    bodies = [r.body for r in records if r.body is not None and r.body.shoulders_visible]
-    series: dict[str, list[float]] = {
-        "rotation_deg": [a.yaw for a in fused],
-        "tilt_deg": [a.roll for a in fused if a.roll is not None],
-        "flexion_deg": [a.pitch for a in fused if a.pitch is not None],
-        "lateral_shift": [b.lateral_shift for b in bodies if b.lateral_shift is not None],
-        "sagittal_shift": [b.sagittal_shift for b in bodies if b.sagittal_shift is not None],
-        "shoulder_elevation": [
-            b.shoulder_elevation for b in bodies if b.shoulder_elevation is not None
-        ],
-    }
-    out: dict[str, list[float] | None] = {}
-    for key, vals in series.items():
-        med = medians.get(key)
-        if med is None or not vals:
-            out[key] = None
-            continue
-        lo, hi = _block_bootstrap(vals, block, rng)
-        spread = 1.96 * cal.spread(SPREAD_KEYS[key]) if widen and key in SPREAD_KEYS else 0.0
-        down = float(np.hypot(max(med - lo, 0.0), spread))
-        up = float(np.hypot(max(hi - med, 0.0), spread))
-        out[key] = [med - down, med + up]
-    return out
-
-
-def _sub(a: float | None, b: float | None) -> float | None:
-    """``a − b``; None when either is unknown (no relative value without its reference)."""
-    return None if a is None or b is None else a - b
-
-
-def summarize(
-    records: Sequence[FrameRecord],
-    info: VideoInfo,
-    *,
-    lang: str = "en",
-    reference: dict[str, float | None] | None = None,
-    reference_name: str | None = None,
-    calibration: Calibration | None = None,
-) -> dict[str, Any]:
-    """Build the contract object from per-frame records; :class:`NoFaceError` if no face.
-
-    ``calibration`` defaults to the shipped one (:func:`cdcare.video.headpose.calibration`).
-    """
-    n = len(records)
-    cal = calibration or headpose.calibration()
-    pose_model = _fuse_all(records, cal)
-    usable = sum(1 for r in records if r.fused is not None)
-    if n == 0 or usable == 0 or usable / n < LIMITS.min_usable_face_ratio:
-        raise NoFaceError(
-            N_("No usable face was found in the video ({found} of {frames} frames)."),
-            found=usable,
-            frames=n,
-        )
-    t = [r.t for r in records]
-    fps = (n - 1) / (t[-1] - t[0]) if n > 1 and t[-1] > t[0] else info.fps  # mean rate
-    duration = n / fps  # seconds covered by the decoded frames
-    absolute = posture_medians(records)
-    ref = reference or {}
-    posture = absolute
-    intervals = posture_intervals(records, absolute, fps=fps, cal=cal, widen=reference is None)
-    within_noise: dict[str, bool | None] | None = None
-    if reference is not None:
-        posture = {k: _sub(v, ref.get(k)) for k, v in absolute.items()}
-        intervals = {
-            k: None if iv is None or ref.get(k) is None else [iv[0] - ref[k], iv[1] - ref[k]]  # type: ignore[operator]
-            for k, iv in intervals.items()
-        }
-        within_noise = {
-            k: None if iv is None else iv[0] <= 0.0 <= iv[1] for k, iv in intervals.items()
-        }
-    yaw0, roll0, pitch0 = (ref.get(k) or 0.0 for k in POSTURE_KEYS[:3])
-
-    def angle(r: FrameRecord, which: str, zero: float) -> float | None:
-        a = r.fused
-        v = None if a is None else getattr(a, which)
-        return None if v is None else round(v - zero, 2)
-
-    yaw = [angle(r, "yaw", yaw0) for r in records]
-    roll = [angle(r, "roll", roll0) for r in records]
-    pitch = [angle(r, "pitch", pitch0) for r in records]
-    tremor = analyze_tremor(t, {"yaw": yaw, "roll": roll, "pitch": pitch})
-
-    faces_checked = [r.n_faces for r in records if r.n_faces is not None]
-    pose_frames = [r for r in records if r.body is not None]
-    scales = [r.face.scale_px for r in records if r.face is not None]
-    face_ratio = sum(1 for r in records if r.face is not None) / n
-    multi_ratio = (
-        sum(1 for c in faces_checked if c >= 2) / len(faces_checked) if faces_checked else 0.0
-    )
-    stats = ClipStats(
-        fps=fps,
-        duration_s=duration,
-        width=info.width,
-        height=info.height,
-        decoded_frames=n,
-        container_frames=info.frames,
-        face_found_ratio=face_ratio,
-        multiple_faces_ratio=multi_ratio,
-        brightness=_median([r.brightness for r in records]) or 0.0,
-        sharpness=_median([r.sharpness for r in records]),
-        eye_distance_px=_median(scales),
-        yaw=absolute["rotation_deg"],
-        roll=absolute["tilt_deg"],
-        pitch=absolute["flexion_deg"],
-        shoulder_visible_ratio=(
-            sum(1 for r in pose_frames if r.body and r.body.shoulders_visible) / len(pose_frames)
-            if pose_frames
-            else 0.0
-        ),
-    )
-    warnings = assess(stats)
-    methods = [r.fused.method if r.fused else None for r in records]
-    return {
-        "video": {
-            "fps": round(fps, 3),
-            "frames": n,
-            "duration_s": round(duration, 3),
-            "width": info.width,
-            "height": info.height,
-            "rotation_meta_deg": info.rotation_deg,
-        },
-        "angles": "relative_to_reference" if reference is not None else "absolute",
-        "reference": (
-            {"video": reference_name, **{k: _r(v) for k, v in ref.items()}}
-            if reference is not None
-            else None
-        ),
-        "quality": {
-            "face_found_ratio": round(face_ratio, 3),
-            "multiple_faces": multi_ratio >= LIMITS.multiple_faces_ratio,
-            "warnings": [w.to_json(lang) for w in warnings],
-        },
-        "posture": {k: _r(v, 3) for k, v in posture.items()},
-        "posture_interval": {
-            k: None if iv is None else [round(iv[0], 3), round(iv[1], 3)]
-            for k, iv in intervals.items()
-        },
-        "posture_interval_level": INTERVAL_LEVEL,
-        "change_within_noise": within_noise,
-        "series": {
-            "t_s": [round(x, 4) for x in t],
-            "yaw_deg": yaw,
-            "roll_deg": roll,
-            "pitch_deg": pitch,
-            "method": methods,
-            "quat_wxyz": [
-                [round(q, 5) for q in r.fused.quat] if r.fused and r.fused.quat else None
-                for r in records
-            ],
-            "angle_convention": ANGLE_CONVENTION,
-            "missing_reason": [_missing_reason(r) for r in records],
-            "confidence": [_r(r.fused.confidence if r.fused else None) for r in records],
-            "pose_yaw_model": {"k": pose_model.k, "c": pose_model.c},
-            "calibration": {"source": cal.source, "verified": cal.verified},
-        },
-        "tremor": tremor.to_json(),
-        "twstrs": suggest(posture, relative_to_reference=reference is not None),
-    }
-
-
 def analyze(
     source: VideoSource,
     *,
@@ -413,7 +133,7 @@ def analyze(
     reference_name: str | None = None,
     lang: str = "en",
     progress: Progress | None = None,
-) -> dict[str, Any]:
+) -> VideoResult:
     """Measure a clip and return the video-contract object (see module docstring)."""
     records = measure_frames(source, mirrored=mirrored, progress=progress)
     return summarize(
@@ -426,7 +146,7 @@ def neutral_posture(source: VideoSource, *, mirrored: bool = False) -> dict[str,
     records = measure_frames(source, mirrored=mirrored)
     if not any(r.face is not None for r in records):
         raise NoFaceError(N_("No usable face was found in the reference video."))
-    _fuse_all(records, headpose.calibration())
+    fuse_all(records, headpose.calibration())
     return posture_medians(records)
 
 
@@ -437,7 +157,7 @@ def analyze_path(
     reference: str | Path | None = None,
     lang: str = "en",
     progress: Progress | None = None,
-) -> dict[str, Any]:
+) -> VideoResult:
     """Measure a video file, optionally against a neutral reference video (same mirroring)."""
     source = open_video(path)
     neutral = None

@@ -16,7 +16,7 @@ from starlette.datastructures import FormData
 
 from cdcare.care.access import Action, authorize
 from cdcare.care.patients import get_patient
-from cdcare.clinical.planning import check_plan, make_plan, plan_from_dict, plan_to_dict
+from cdcare.clinical.planning import check_plan, make_plan, plan_document, plan_from_dict
 from cdcare.clinical.posture import parse_pattern
 from cdcare.clinical.posture import patterns as pattern_defs
 from cdcare.clinical.toxins import products
@@ -116,8 +116,8 @@ def _evaluate(
         findings = check_plan(
             plan, last, _today(request), form.get("override_reason") or None, today=_today(request)
         )
-        state["plan"] = plan_to_dict(plan, findings, lang)
-        state["refused"] = any(f["level"] == "refuse" for f in state["plan"]["findings"])
+        doc = plan_document(plan, findings, lang)
+        state["plan"], state["refused"] = doc.to_json(), doc.refused
     except InputError as err:
         state["error"] = err.text(lang)
     return state

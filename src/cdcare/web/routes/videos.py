@@ -31,6 +31,7 @@ from cdcare.reports.plots import series_svg, spectrum_svg
 from cdcare.store.crypto import EncryptingWriter, MediaKeys, parse_keys
 from cdcare.store.models import Patient, User
 from cdcare.store.video_models import JobStatus, VideoAnalysis
+from cdcare.video.contract import Series, VideoResult
 from cdcare.video.spectrum import angle_spectra
 from cdcare.web.deps import DB, CurrentUser, audit, verify_csrf
 from cdcare.web.hardening import TooLarge
@@ -106,9 +107,9 @@ async def save_upload(
 
 def plain_words(row: VideoAnalysis, lang: str) -> list[str]:
     """The measured head angles in plain words (education.measurement), if measurable."""
-    posture = (row.result or {}).get("posture") or {}
+    posture = VideoResult.model_validate(row.result or {}).posture
     try:
-        return [s.text(lang) for s in describe_posture(posture)]
+        return [s.text(lang) for s in describe_posture(posture.model_dump())]
     except InputError:  # an angle the clip could not measure
         return []
 
@@ -184,24 +185,23 @@ def _result_context(request: Request, row: VideoAnalysis) -> dict[str, Any]:
         ctx["error"] = error_text(row, lang)
     if row.status is JobStatus.DONE and row.result:
         ctx["plain"] = plain_words(row, lang)
-        series = row.result.get("series") or {}
+        result = VideoResult.model_validate(row.result)
+        series = result.series or Series()
+        angles = {"yaw": series.yaw_deg, "roll": series.roll_deg, "pitch": series.pitch_deg}
         ctx["plot"] = series_svg(
-            series.get("t_s") or [],
-            {axis: series.get(f"{axis}_deg") or [] for axis in ("yaw", "roll", "pitch")},
+            series.t_s,
+            angles,
             title=translate(N_("Head angles over the clip"), lang),
             ylabel=translate(N_("degrees"), lang),
         )
-        t = series.get("t_s") or []
-        spectra = angle_spectra(
-            t, {axis: series.get(f"{axis}_deg") or [] for axis in ("yaw", "roll", "pitch")}
-        )
-        tremor = row.result.get("tremor") or {}
+        spectra = angle_spectra(series.t_s, angles)
+        tremor = result.tremor
         ctx["spectrum"] = (
             spectrum_svg(
                 spectra,
                 title=translate(N_("Tremor spectrum (1–12 Hz)"), lang),
                 ylabel="deg²/Hz",
-                peak_hz=tremor.get("frequency_hz") if tremor.get("present") else None,
+                peak_hz=tremor.frequency_hz if tremor and tremor.present else None,
             )
             if spectra
             else ""

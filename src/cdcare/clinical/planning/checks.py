@@ -1,111 +1,36 @@
-"""Botulinum-toxin session plans: pattern → muscles → doses, and the safety checks on a plan.
+"""Building a plan and the safety checks on it: :func:`make_plan`, :func:`check_plan`,
+:func:`plan_findings`, :func:`enforce`, and the log entry's validation (:func:`make_record`).
 
-A plan uses ONE product; every dose is in that product's own units (never converted).
-:func:`make_plan` suggests, for each candidate muscle and side, the LOWER bound of the sourced
-range (the documented starting rule for naive and treated patients alike; the clinician
-titrates within the range). Muscles with no sourced range for the product are listed, not dosed.
-:func:`check_plan` returns findings: ``refuse`` (a rule is broken) or ``warn``. Malformed input
-(unknown product/muscle/side, non-positive dose, mixed units, future date) raises
-:class:`~cdcare.errors.InputError` instead.
+Findings are ``refuse`` (a rule is broken) or ``warn``; malformed input raises
+:class:`~cdcare.errors.InputError`.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Sequence
 from datetime import date
-from enum import StrEnum
 from typing import Any
 
-from cdcare.clinical.posture import (
-    Pattern,
-    Side,
-    candidate_muscles,
-    check_consistent,
-    muscles,
-    parse_pattern,
+from cdcare.clinical.planning.model import (
+    Finding,
+    Guidance,
+    InjectionRecord,
+    Level,
+    Plan,
+    PlanItem,
 )
+from cdcare.clinical.posture import Pattern, Side, candidate_muscles, check_consistent, muscles
 from cdcare.clinical.toxins import (
     DoseRange,
     Product,
     Sourced,
-    conversions,
     get_product,
     min_interval_days,
     rules,
 )
 from cdcare.clinical.toxins import near_top_fraction as _near
 from cdcare.errors import N_, DoseLimitError, InputError
-from cdcare.i18n import translate
-
-
-class Level(StrEnum):
-    """Severity of a finding: ``refuse`` blocks the plan, ``warn`` informs."""
-
-    REFUSE = "refuse"
-    WARN = "warn"
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One rule outcome; ``message`` is an English template (msgid) filled from ``params``."""
-
-    level: Level
-    code: str
-    message: str
-    params: Mapping[str, Any]
-    source: str
-    verified: bool
-
-    def text(self, lang: str = "en") -> str:
-        """The message in ``lang`` ('en' or 'ko'), with muscle names and sides in that
-        language and numbers without trailing zeros (35.0 → 35)."""
-        params = {k: _display(k, v, lang) for k, v in self.params.items()}
-        return translate(self.message, lang).format(**params)
-
-
-def _display(key: str, value: Any, lang: str) -> Any:
-    """A finding parameter as a person reads it in ``lang``."""
-    if key == "muscle" and isinstance(value, str) and value in muscles():
-        m = muscles()[value]
-        return m.ko if lang == "ko" else m.en
-    if key == "side" and isinstance(value, str):
-        return translate(value, lang)
-    if isinstance(value, float) and math.isfinite(value):
-        return f"{value:g}"
-    return value
-
-
-@dataclass(frozen=True)
-class PlanItem:
-    """One injection: muscle on the patient's ``side``, ``dose`` in the plan product's units.
-
-    ``product``, when given (e.g. read from a file), must be the plan's product.
-    """
-
-    muscle: str
-    side: Side
-    dose: float
-    range: DoseRange | None = None
-    patterns: tuple[str, ...] = ()
-    product: str | None = None
-
-
-@dataclass(frozen=True)
-class Plan:
-    """A session plan for one product; ``unranged`` = candidates without a sourced range."""
-
-    product: str
-    items: tuple[PlanItem, ...]
-    patterns: tuple[Pattern, ...] = ()
-    naive: bool = False
-    unranged: tuple[tuple[str, Side], ...] = field(default_factory=tuple)
-
-    @property
-    def total(self) -> float:
-        """Session total in the product's units."""
-        return sum(i.dose for i in self.items)
 
 
 def make_plan(patterns: Sequence[Pattern], product: str, *, naive: bool = False) -> Plan:
@@ -408,158 +333,6 @@ def enforce(findings: Sequence[Finding], lang: str = "en") -> None:
         )
 
 
-def _side(value: object, muscle: str) -> Side:
-    try:
-        return Side(str(value).strip().lower())
-    except ValueError:
-        raise InputError(
-            N_("Side of {muscle} must be left or right, got '{side}'"), muscle=muscle, side=value
-        ) from None
-
-
-def _field(data: Mapping[str, Any], key: str, kind: type, where: str) -> Any:
-    if key not in data:
-        raise InputError(N_("{where}: missing field '{field}'"), where=where, field=key)
-    value = data[key]
-    if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
-        raise InputError(
-            N_("{where}: field '{field}' has the wrong type ({got})"),
-            where=where,
-            field=key,
-            got=type(value).__name__,
-        )
-    return value
-
-
-def plan_from_dict(data: object) -> Plan:
-    """Read a plan (as written by :func:`plan_to_dict`); ranges are re-read from the data files.
-
-    Each injection needs ``muscle``, ``side`` and ``dose``; an injection's optional ``product``
-    or ``unit`` must match the plan's (mixing products is refused).
-    """
-    if not isinstance(data, Mapping):
-        raise InputError(N_("A plan must be a JSON object"))
-    prod = get_product(_field(data, "product", str, "plan"))
-    if "unit" in data and data["unit"] != prod.unit:
-        raise InputError(
-            N_(
-                "The plan's unit '{other}' is not the unit of {product} ({unit}); units of "
-                "different products are never converted"
-            ),
-            other=data["unit"],
-            product=prod.name,
-            unit=prod.unit,
-        )
-    items: list[PlanItem] = []
-    for raw in _field(data, "injections", list, "plan"):
-        if not isinstance(raw, Mapping):
-            raise InputError(N_("Each injection must be a JSON object"))
-        muscle = str(_field(raw, "muscle", str, "injection"))
-        side = _side(_field(raw, "side", str, muscle), muscle)
-        if "unit" in raw and raw["unit"] != prod.unit:
-            raise_mixing(muscle, side, str(raw["unit"]), prod)
-        other = raw.get("product")
-        dose: Any = raw.get("dose")
-        items.append(PlanItem(muscle, side, dose, product=other))
-    patterns = tuple(parse_pattern(str(p)) for p in data.get("patterns", []))
-    unranged = []
-    for c in data.get("unranged_candidates", []):
-        if not isinstance(c, Mapping):
-            raise InputError(N_("Each injection must be a JSON object"))
-        muscle = str(_field(c, "muscle", str, "unranged_candidates"))
-        unranged.append((muscle, _side(c.get("side"), muscle)))
-    return Plan(prod.code, tuple(items), patterns, bool(data.get("naive", False)), tuple(unranged))
-
-
-def plan_to_dict(plan: Plan, findings: Sequence[Finding], lang: str = "en") -> dict[str, Any]:
-    """A JSON-ready plan: product, unit, injections with ranges and sources, total, findings."""
-    prod = get_product(plan.product)
-    ko = lang == "ko"
-    mus = muscles()
-
-    def src(s: Any) -> dict[str, Any] | None:
-        return None if s is None else {k: v for k, v in asdict(s).items() if v != ""}
-
-    injections: list[dict[str, Any]] = [
-        {
-            "muscle": it.muscle,
-            "muscle_name": mus[it.muscle].ko if ko else mus[it.muscle].en,
-            "side": str(it.side),
-            "dose": it.dose,
-            "range": src(prod.muscle_ranges.get(it.muscle)),
-            "patterns": list(it.patterns),
-            "guidance_recommended": mus[it.muscle].deep,
-        }
-        for it in plan.items
-    ]
-    tags = {f.source for f in findings} | {
-        r["source"] for r in (i["range"] for i in injections) if r is not None
-    }
-    tags |= {s.source for s in (prod.session_max, prod.approved_cd_korea) if s is not None}
-    return {
-        "product": prod.code,
-        "product_name": prod.ko if ko else prod.en,
-        "unit": prod.unit,
-        "approved_cd_korea": src(prod.approved_cd_korea),
-        "patterns": [str(p) for p in plan.patterns],
-        "naive": plan.naive,
-        "injections": injections,
-        "unranged_candidates": [
-            {"muscle": m, "muscle_name": mus[m].ko if ko else mus[m].en, "side": str(s)}
-            for m, s in plan.unranged
-        ],
-        "total": plan.total,
-        "session_max": src(prod.session_max),
-        "findings": [
-            {
-                "level": str(f.level),
-                "code": f.code,
-                "message": f.text(lang),
-                "source": f.source,
-                "verified": f.verified,
-            }
-            for f in findings
-        ],
-        "sources": sorted({t for tag in tags for t in tag.split("+")}),
-        "conversion_info": [
-            asdict(c)
-            for c in conversions()
-            if prod.code in c.pair or (prod.borrowed_from and "korean_bont_a" in c.pair)
-        ],
-    }
-
-
-class Guidance(StrEnum):
-    """How injections were guided."""
-
-    NONE = "none"
-    EMG = "emg"
-    ULTRASOUND = "ultrasound"
-    EMG_ULTRASOUND = "emg+ultrasound"
-
-
-@dataclass(frozen=True)
-class InjectionRecord:
-    """One injection session as given (the log); doses in ``product``'s units.
-
-    ``dilution_u_per_ml``: product units per mL after reconstitution.
-    """
-
-    on: date
-    product: str
-    lot: str
-    dilution_u_per_ml: float
-    items: tuple[PlanItem, ...]
-    guidance: Guidance
-    injector: str
-    adverse_events: tuple[str, ...] = ()
-
-    @property
-    def total(self) -> float:
-        """Session total in the product's units."""
-        return sum(i.dose for i in self.items)
-
-
 def make_record(
     *,
     on: date,
@@ -604,19 +377,11 @@ def make_record(
 
 
 __all__ = [
-    "Finding",
-    "Guidance",
-    "InjectionRecord",
-    "Level",
-    "Plan",
-    "PlanItem",
     "check_plan",
     "enforce",
     "make_plan",
     "make_record",
     "plan_findings",
-    "plan_from_dict",
-    "plan_to_dict",
     "raise_mixing",
     "refusals",
 ]
