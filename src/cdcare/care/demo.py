@@ -15,7 +15,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
@@ -36,6 +36,7 @@ from cdcare.care.rehab import assign, library
 from cdcare.clinical.planning import PlanItem, make_plan
 from cdcare.clinical.posture import parse_pattern
 from cdcare.clinical.scales import get_instrument, score
+from cdcare.clock import today_or
 from cdcare.errors import Conflict, ScaleError
 from cdcare.store.care_models import (
     AdverseEvent,
@@ -421,7 +422,7 @@ def load_demo(
     *, db: Session, seed: int = 2026, patients: int = 30, today: date | None = None
 ) -> DemoSummary:
     """(Re)create the demo centre with ``patients`` synthetic patients followed for two years."""
-    today = today or datetime.now(UTC).date()
+    today = today_or(today)
     rng = random.Random(seed)
     clear_demo(db=db)
     centre = create_centre(

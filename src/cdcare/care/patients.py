@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cdcare.clinical.scales import score
+from cdcare.clock import today_or
 from cdcare.errors import N_, InputError, NotFound
 from cdcare.store.models import Centre, Patient, Role, ScaleAssessment, Sex, User, Visit
 
@@ -115,7 +116,7 @@ def create_patient(
     ``birth_year`` must lie between 1900 and this year; ``onset_date`` may not be in the future
     nor before the birth year.
     """
-    today = today or datetime.now(UTC).date()
+    today = today_or(today)
     record_number = record_number.strip()
     if not record_number:
         raise InputError(N_("The record number is required"))
@@ -171,7 +172,7 @@ def add_visit(
     today: date | None = None,
 ) -> Visit:
     """Record a visit on a local (Asia/Seoul) date; future dates are refused."""
-    today = today or datetime.now(UTC).date()
+    today = today_or(today)
     patient = get_patient(db=db, patient_id=patient_id)
     if visit_date > today:
         raise InputError(N_("Visit date {value} is in the future"), value=visit_date)

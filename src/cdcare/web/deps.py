@@ -1,14 +1,16 @@
-"""Request dependencies: database session, current user, CSRF check, audit helper."""
+"""Request dependencies: database session, current user, local date, CSRF check, audit helper."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from cdcare.care.audit import log_event
+from cdcare.clock import local_today as centre_today
 from cdcare.errors import N_, PermissionDenied, Unauthenticated
 from cdcare.store.models import User
 from cdcare.web.security import tokens_match
@@ -25,6 +27,12 @@ def get_db(request: Request) -> Iterator[Session]:
 
 
 DB = Annotated[Session, Depends(get_db)]
+
+
+def local_today(request: Request) -> date:
+    """Today's calendar date in the app's time zone (Asia/Seoul by default), via
+    :func:`cdcare.clock.local_today`."""
+    return centre_today(request.app.state.settings.timezone)
 
 
 def optional_user(request: Request, db: DB) -> User | None:

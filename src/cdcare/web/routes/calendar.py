@@ -22,6 +22,7 @@ from cdcare.care.appointments import (
     slot_of,
 )
 from cdcare.care.patients import get_patient
+from cdcare.clock import local_today as centre_today
 from cdcare.errors import N_, CdcareError, InputError, NotFound
 from cdcare.store.care_models import Appointment
 from cdcare.store.models import Patient, User
@@ -41,7 +42,7 @@ def _zone(request: Request) -> ZoneInfo:
 
 def _day(value: str, zone: ZoneInfo) -> date:
     if not value:
-        return datetime.now(zone).date()
+        return centre_today(zone)
     try:
         return date.fromisoformat(value)
     except ValueError:

@@ -4,10 +4,8 @@ and display labels (English msgids, translated in the templates with ``_``)."""
 from __future__ import annotations
 
 import math
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
-from fastapi import Depends, Request
+from fastapi import Depends
 from starlette.datastructures import FormData
 
 from cdcare.care.access import Action, authorize
@@ -26,11 +24,6 @@ def load_patient(db: DB, user: User, patient_id: int, action: Action) -> Patient
     patient = get_patient(db=db, patient_id=patient_id)
     authorize(user, action, patient)
     return patient
-
-
-def local_today(request: Request) -> date:
-    """Today's calendar date in the app's time zone (Asia/Seoul by default)."""
-    return datetime.now(UTC).astimezone(ZoneInfo(request.app.state.settings.timezone)).date()
 
 
 def field_str(form: FormData, name: str) -> str:

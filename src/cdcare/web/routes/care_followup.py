@@ -19,10 +19,10 @@ from cdcare.care.followup import followup_summary, summary_to_dict
 from cdcare.errors import N_
 from cdcare.i18n import translate
 from cdcare.reports.plots import cycle_curves_svg
-from cdcare.web.deps import DB, CurrentUser, audit
+from cdcare.web.deps import DB, CurrentUser, audit, local_today
 from cdcare.web.i18n import request_lang
 from cdcare.web.render import render
-from cdcare.web.routes.care_common import label, load_patient, local_today
+from cdcare.web.routes.care_common import label, load_patient
 
 router = APIRouter(tags=["care"])
 

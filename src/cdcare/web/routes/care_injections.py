@@ -32,7 +32,7 @@ from cdcare.errors import N_, InputError
 from cdcare.i18n import translate
 from cdcare.store.care_models import InjectionSession
 from cdcare.store.models import Patient, User
-from cdcare.web.deps import DB, CurrentUser, audit
+from cdcare.web.deps import DB, CurrentUser, audit, local_today
 from cdcare.web.i18n import request_lang
 from cdcare.web.render import render
 from cdcare.web.routes.care_common import (
@@ -40,7 +40,6 @@ from cdcare.web.routes.care_common import (
     field_str,
     label,
     load_patient,
-    local_today,
     number,
 )
 

@@ -18,7 +18,7 @@ from cdcare.care import medications as meds
 from cdcare.care.access import Action
 from cdcare.errors import N_, InputError, NotFound
 from cdcare.store.models import Patient, User
-from cdcare.web.deps import DB, CurrentUser, audit
+from cdcare.web.deps import DB, CurrentUser, audit, local_today
 from cdcare.web.i18n import request_lang
 from cdcare.web.render import render
 from cdcare.web.routes.care_common import (
@@ -27,7 +27,6 @@ from cdcare.web.routes.care_common import (
     field_str,
     label,
     load_patient,
-    local_today,
     number,
 )
 

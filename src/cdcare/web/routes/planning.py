@@ -6,9 +6,8 @@ its sourced data; every check runs again on the server for each change.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
@@ -22,7 +21,7 @@ from cdcare.clinical.posture import patterns as pattern_defs
 from cdcare.clinical.toxins import products
 from cdcare.errors import N_, InputError
 from cdcare.store.models import Patient, User
-from cdcare.web.deps import DB, CurrentUser, audit, verify_csrf
+from cdcare.web.deps import DB, CurrentUser, audit, local_today, verify_csrf
 from cdcare.web.i18n import request_lang
 from cdcare.web.render import render
 
@@ -72,7 +71,7 @@ def diagram_points(plan: dict[str, Any] | None) -> list[dict[str, Any]]:
 
 
 def _today(request: Request) -> date:
-    return datetime.now(UTC).astimezone(ZoneInfo(request.app.state.settings.timezone)).date()
+    return local_today(request)
 
 
 def _date(value: str, field: str) -> date | None:

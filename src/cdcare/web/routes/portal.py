@@ -28,7 +28,7 @@ from cdcare.care.rehab import adherence, assignments, library, programme_to_dict
 from cdcare.errors import N_, InputError
 from cdcare.store.care_models import DiaryEntry
 from cdcare.store.models import Patient, Role, User
-from cdcare.web.deps import DB, CurrentUser, audit, verify_csrf
+from cdcare.web.deps import DB, CurrentUser, audit, local_today, verify_csrf
 from cdcare.web.i18n import request_lang
 from cdcare.web.render import render
 from cdcare.web.routes import portal_questionnaires
@@ -37,7 +37,6 @@ from cdcare.web.routes.portal_common import (
     TREND_DAYS,
     diary_trend,
     entry_on,
-    local_today,
     own_patient,
     record_statements,
 )

@@ -3,10 +3,9 @@ one diary day and the diary trend plot."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from zoneinfo import ZoneInfo
 
-from fastapi import Request
 from sqlalchemy.orm import Session
 
 from cdcare.care.access import Action, authorize
@@ -20,11 +19,6 @@ from cdcare.store.care_models import DiaryEntry
 from cdcare.store.models import Patient, Role, ScaleAssessment, User
 
 TREND_DAYS = 28  # trend plot, adherence and the clinician's block cover this many days
-
-
-def local_today(request: Request) -> date:
-    """Today's calendar date in the app's time zone."""
-    return datetime.now(ZoneInfo(request.app.state.settings.timezone)).date()
 
 
 def own_patient(db: Session, user: User, action: Action) -> Patient:

@@ -4,9 +4,7 @@ and guidance, checked on every save, recorded once) and its note, signed with th
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
@@ -24,7 +22,7 @@ from cdcare.reports.pdf import build_pdf
 from cdcare.store.care_models import InjectionSession
 from cdcare.store.clinic_models import VisitPlan
 from cdcare.store.models import Patient, User, Visit
-from cdcare.web.deps import DB, CurrentUser, audit, verify_csrf
+from cdcare.web.deps import DB, CurrentUser, audit, local_today, verify_csrf
 from cdcare.web.i18n import request_lang
 from cdcare.web.render import render
 
@@ -40,7 +38,7 @@ ANGLE_NAMES = {
 
 
 def _today(request: Request) -> Any:
-    return datetime.now(ZoneInfo(request.app.state.settings.timezone)).date()
+    return local_today(request)
 
 
 def _load(
