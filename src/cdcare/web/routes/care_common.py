@@ -1,5 +1,6 @@
-"""Helpers shared by the clinician care pages: patient loading, local date, form parsing,
-and display labels (English msgids, translated in the templates with ``_``)."""
+"""Helpers shared by the clinician care pages: form parsing and display labels (English
+msgids, translated in the templates with ``_``). Patients are loaded by
+:func:`cdcare.web.deps.patient_for`."""
 
 from __future__ import annotations
 
@@ -8,22 +9,12 @@ import math
 from fastapi import Depends
 from starlette.datastructures import FormData
 
-from cdcare.care.access import Action, authorize
-from cdcare.care.patients import get_patient
 from cdcare.errors import N_, CdcareError, InputError
-from cdcare.store.models import Patient, User
-from cdcare.web.deps import DB, current_user, verify_csrf
+from cdcare.web.deps import current_user, verify_csrf
 
 #: Dependencies of every state-changing care route: not logged in → login page (before the
 #: CSRF check, so an expired session is sent to log in rather than refused), then CSRF.
 POST_DEPS = [Depends(current_user), Depends(verify_csrf)]
-
-
-def load_patient(db: DB, user: User, patient_id: int, action: Action) -> Patient:
-    """The patient, if ``user`` may do ``action`` on them (else NotFound / PermissionDenied)."""
-    patient = get_patient(db=db, patient_id=patient_id)
-    authorize(user, action, patient)
-    return patient
 
 
 def field_str(form: FormData, name: str) -> str:

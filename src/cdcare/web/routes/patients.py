@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
@@ -13,10 +13,10 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import or_, select
 from starlette.datastructures import FormData
 
-from cdcare.care.access import Action, authorize, scale_action
+from cdcare.care.access import Action, authorize
 from cdcare.care.appointments import KINDS as APPOINTMENT_KINDS
 from cdcare.care.appointments import upcoming
-from cdcare.care.patients import get_patient, latest_assessments, record_assessment
+from cdcare.care.patients import latest_assessments, record_assessment
 from cdcare.care.timeline import angle_trends, patient_events
 from cdcare.care.videos import get_analysis, latest_result, twstrs_prefill
 from cdcare.clinical.scales import get_instrument, list_instruments, normalise_code
@@ -26,7 +26,7 @@ from cdcare.i18n import translate
 from cdcare.reports.plots import trend_svg
 from cdcare.store.models import Patient, ScaleAssessment, User, Visit
 from cdcare.store.video_models import VideoAnalysis
-from cdcare.web.deps import DB, CurrentUser, audit, verify_csrf
+from cdcare.web.deps import DB, CurrentUser, ScalePatient, audit, patient_for, verify_csrf
 from cdcare.web.i18n import request_lang
 from cdcare.web.links import allowed
 from cdcare.web.render import render
@@ -65,10 +65,13 @@ def _timeline(db: DB, patient: Patient) -> dict[str, Any]:
 
 
 @router.get("/patients/{patient_id}")
-def patient_page(request: Request, patient_id: int, db: DB, user: CurrentUser) -> Response:
+def patient_page(
+    request: Request,
+    db: DB,
+    user: CurrentUser,
+    patient: Annotated[Patient, patient_for(Action.PATIENT_VIEW)],
+) -> Response:
     """One patient's timeline (visits, scales, videos, injections, medications) with plots."""
-    patient = get_patient(db=db, patient_id=patient_id)
-    authorize(user, Action.PATIENT_VIEW, patient)
     data = _timeline(db, patient)
     lang = request_lang(request)
     plot = (
@@ -183,16 +186,14 @@ def answers_from_form(inst: Instrument, form: FormData) -> tuple[dict[str, str],
 @router.get("/patients/{patient_id}/scales/{instrument}")
 def scale_form(
     request: Request,
-    patient_id: int,
     instrument: str,
     db: DB,
     user: CurrentUser,
+    patient: ScalePatient,
     from_video: int | None = None,
 ) -> Response:
     """The form for one instrument. TWSTRS items a video suggests are pre-filled (marked
     'suggested') from ``from_video``, or else from the latest finished video measurement."""
-    patient = get_patient(db=db, patient_id=patient_id)
-    authorize(user, scale_action(instrument), patient)
     values: dict[str, str] = {}
     video: VideoAnalysis | None = None
     if normalise_code(instrument) == "twstrs":  # pre-fill from the chosen, else latest, video
@@ -210,11 +211,9 @@ def scale_form(
 
 @router.post("/patients/{patient_id}/scales/{instrument}", dependencies=[Depends(verify_csrf)])
 async def scale_submit(
-    request: Request, patient_id: int, instrument: str, db: DB, user: CurrentUser
+    request: Request, instrument: str, db: DB, user: CurrentUser, patient: ScalePatient
 ) -> Response:
     """Score and store the form; a bad field re-shows the form with the error at that field."""
-    patient = get_patient(db=db, patient_id=patient_id)
-    authorize(user, scale_action(instrument), patient)
     inst = get_instrument(instrument)
     values: dict[str, str] = {}
     video: VideoAnalysis | None = None

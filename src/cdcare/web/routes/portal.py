@@ -13,22 +13,30 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from cdcare.care.access import Action, authorize
+from cdcare.care.access import Action
 from cdcare.care.diary import entries, record_entry, trigger_codes, weekly_curve
 from cdcare.care.injections import adverse_event_codes
-from cdcare.care.patients import get_patient
 from cdcare.care.rehab import adherence, assignments, library, programme_to_dict
 from cdcare.errors import N_, InputError
 from cdcare.store.care_models import DiaryEntry
 from cdcare.store.models import Patient, Role, User
-from cdcare.web.deps import DB, CurrentUser, audit, local_today, verify_csrf
+from cdcare.web.deps import (
+    DB,
+    CurrentUser,
+    audit,
+    load_own_record,
+    local_today,
+    own_record,
+    patient_for,
+    verify_csrf,
+)
 from cdcare.web.i18n import request_lang
 from cdcare.web.render import render
 from cdcare.web.routes import portal_questionnaires
@@ -37,7 +45,6 @@ from cdcare.web.routes.portal_common import (
     TREND_DAYS,
     diary_trend,
     entry_on,
-    own_patient,
     record_statements,
 )
 from cdcare.web.routes.portal_forms import (
@@ -87,7 +94,7 @@ def home(request: Request, db: DB, user: CurrentUser) -> Response:
     """The patient's home: personal notes from their record, today's diary, links."""
     if user.role is not Role.PATIENT:
         return RedirectResponse(home_for(user), status_code=303)
-    patient = own_patient(db, user, Action.PATIENT_VIEW)
+    patient = load_own_record(db, user, Action.PATIENT_VIEW)
     today = local_today(request)
     zone = ZoneInfo(request.app.state.settings.timezone)
     statements, phq = record_statements(db, patient.id, today, zone)
@@ -165,11 +172,15 @@ def _values_of(e: DiaryEntry | None, day: date) -> DiaryForm:
 
 @router.get("/me/diary")
 def diary_form(
-    request: Request, db: DB, user: CurrentUser, day: str = "", saved: str = ""
+    request: Request,
+    db: DB,
+    user: CurrentUser,
+    patient: Annotated[Patient, own_record(Action.DIARY_WRITE)],
+    day: str = "",
+    saved: str = "",
 ) -> Response:
     """Today's diary form (or ``?day=YYYY-MM-DD``, not in the future), the last 14 days and a
     trend plot; a day already written is pre-filled and saving it again amends it."""
-    patient = own_patient(db, user, Action.DIARY_WRITE)
     today = local_today(request)
     audit(request, db, user, "view", patient_id=patient.id)
     db.commit()
@@ -189,9 +200,13 @@ def parse_day_arg(raw: str, today: date) -> date:
 
 
 @router.post("/me/diary", dependencies=[Depends(verify_csrf)])
-async def diary_submit(request: Request, db: DB, user: CurrentUser) -> Response:
+async def diary_submit(
+    request: Request,
+    db: DB,
+    user: CurrentUser,
+    patient: Annotated[Patient, own_record(Action.DIARY_WRITE)],
+) -> Response:
     """Save one day; field errors re-show the form at the field (422) and nothing is saved."""
-    patient = own_patient(db, user, Action.DIARY_WRITE)
     today = local_today(request)
     raw = await request.form()
     data, form = parse_diary_form({k: [str(v) for v in raw.getlist(k)] for k in raw}, today)
@@ -266,22 +281,31 @@ def _exercise_page(
 
 
 @router.get("/me/exercises")
-def exercises(request: Request, db: DB, user: CurrentUser, saved: str = "") -> Response:
+def exercises(
+    request: Request,
+    db: DB,
+    user: CurrentUser,
+    patient: Annotated[Patient, own_record(Action.DIARY_WRITE)],
+    saved: str = "",
+) -> Response:
     """The programmes assigned to the patient, today's tick and adherence over 4 weeks."""
-    patient = own_patient(db, user, Action.DIARY_WRITE)
     audit(request, db, user, "view", patient_id=patient.id)
     db.commit()
     return _exercise_page(request, db, user, patient, {}, saved=bool(saved))
 
 
 @router.post("/me/exercises/today", dependencies=[Depends(verify_csrf)])
-async def exercise_tick(request: Request, db: DB, user: CurrentUser) -> Response:
+async def exercise_tick(
+    request: Request,
+    db: DB,
+    user: CurrentUser,
+    patient: Annotated[Patient, own_record(Action.DIARY_WRITE)],
+) -> Response:
     """Record in today's diary whether the exercises were done (``done`` = yes/no).
 
     Today's diary entry keeps its other answers (an amendment with the earlier version kept);
     without an entry yet, ``severity`` and ``pain`` (0–10) are needed to start it.
     """
-    patient = own_patient(db, user, Action.DIARY_WRITE)
     today = local_today(request)
     form = await request.form()
     entry = entry_on(db, patient.id, today)
@@ -325,11 +349,14 @@ async def exercise_tick(request: Request, db: DB, user: CurrentUser) -> Response
 
 
 @router.get("/patients/{patient_id}/diary")
-def diary_summary(request: Request, patient_id: int, db: DB, user: CurrentUser) -> Response:
+def diary_summary(
+    request: Request,
+    db: DB,
+    user: CurrentUser,
+    patient: Annotated[Patient, patient_for(Action.PATIENT_VIEW)],
+) -> Response:
     """HTML fragment: the patient's diary of the last 28 days as weekly means (week 1 = the
     oldest 7 days), exercise adherence and a daily plot. Severity and pain 0–10."""
-    patient = get_patient(db=db, patient_id=patient_id)
-    authorize(user, Action.PATIENT_VIEW, patient)
     today = local_today(request)
     since = today - timedelta(days=TREND_DAYS - 1)
     rows = list(entries(db=db, patient_id=patient.id, since=since))

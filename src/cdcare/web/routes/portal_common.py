@@ -8,26 +8,15 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from cdcare.care.access import Action, authorize
 from cdcare.care.diary import entries
-from cdcare.care.patients import get_patient
 from cdcare.education.statements import Statement
-from cdcare.errors import N_, PermissionDenied
+from cdcare.errors import N_
 from cdcare.i18n import translate
 from cdcare.reports.plots import trend_svg
 from cdcare.store.care_models import DiaryEntry
-from cdcare.store.models import Patient, Role, ScaleAssessment, User
+from cdcare.store.models import ScaleAssessment
 
 TREND_DAYS = 28  # trend plot, adherence and the clinician's block cover this many days
-
-
-def own_patient(db: Session, user: User, action: Action) -> Patient:
-    """The logged-in patient's own record, if their role allows ``action`` (else 403)."""
-    if user.role is not Role.PATIENT or user.patient_id is None:
-        raise PermissionDenied(N_("These pages are for patients; staff use the patient list"))
-    patient = get_patient(db=db, patient_id=user.patient_id)
-    authorize(user, action, patient)
-    return patient
 
 
 def entry_on(db: Session, patient_id: int, day: date) -> DiaryEntry | None:
