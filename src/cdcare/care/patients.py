@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from cdcare.clinical.scales import score
@@ -152,6 +152,18 @@ def get_patient(*, db: Session, patient_id: int, centre_id: int | None = None) -
     if patient is None or (centre_id is not None and patient.centre_id != centre_id):
         raise NotFound(N_("Patient {id} not found"), id=patient_id)
     return patient
+
+
+def search_patients(
+    *, db: Session, centre_id: int, text: str = "", limit: int = 500
+) -> Sequence[Patient]:
+    """Patients of ``centre_id`` whose record number or notes contain ``text`` (case-insensitive;
+    blank: all), by record number, at most ``limit``."""
+    query = select(Patient).where(Patient.centre_id == centre_id)
+    if text.strip():
+        like = f"%{text.strip()}%"
+        query = query.where(or_(Patient.record_number.ilike(like), Patient.notes.ilike(like)))
+    return db.scalars(query.order_by(Patient.record_number).limit(limit)).all()
 
 
 def list_patients(*, db: Session, centre_id: int) -> Sequence[Patient]:

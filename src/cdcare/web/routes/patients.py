@@ -10,13 +10,13 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from starlette.datastructures import FormData
 
 from cdcare.care.access import Action, authorize
 from cdcare.care.appointments import KINDS as APPOINTMENT_KINDS
 from cdcare.care.appointments import upcoming
-from cdcare.care.patients import latest_assessments, record_assessment
+from cdcare.care.patients import latest_assessments, record_assessment, search_patients
 from cdcare.care.timeline import angle_trends, patient_events
 from cdcare.care.videos import get_analysis, latest_result, twstrs_prefill
 from cdcare.clinical.scales import get_instrument, list_instruments, normalise_code
@@ -42,11 +42,7 @@ PLOTTED = ("twstrs", "tsui", "phq9", "gad7")
 def patient_list(request: Request, db: DB, user: CurrentUser, q: str = "") -> Response:
     """Patients of the user's centre, filtered by record number or note text."""
     authorize(user, Action.PATIENT_LIST)
-    query = select(Patient).where(Patient.centre_id == user.centre_id)
-    if q.strip():
-        like = f"%{q.strip()}%"
-        query = query.where(or_(Patient.record_number.ilike(like), Patient.notes.ilike(like)))
-    patients = db.scalars(query.order_by(Patient.record_number).limit(500)).all()
+    patients = search_patients(db=db, centre_id=user.centre_id, text=q)
     audit(request, db, user, "list", target=f"/patients?q={q.strip()}")
     db.commit()
     return render(request, "patients.html", {"patients": patients, "q": q}, user=user)

@@ -21,7 +21,13 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from cdcare.care.access import Action
-from cdcare.care.diary import entries, record_entry, trigger_codes, weekly_curve
+from cdcare.care.diary import (
+    entries,
+    save_day,
+    tick_exercise,
+    trigger_codes,
+    weekly_curve,
+)
 from cdcare.care.injections import adverse_event_codes
 from cdcare.care.rehab import adherence, assignments, library, programme_to_dict
 from cdcare.errors import N_, InputError
@@ -63,7 +69,6 @@ router.include_router(portal_questionnaires.router)
 
 LIST_DAYS = 14  # the diary page lists this many days
 T = TypeVar("T")
-AMEND_REASON = "patient portal"  # kept with the earlier version of a rewritten diary day
 
 
 def _labels(lang: str) -> dict[str, Any]:
@@ -213,10 +218,10 @@ async def diary_submit(
     existing = entry_on(db, patient.id, data.day) if data else None
     if data is not None:
         try:
-            row = record_entry(
+            row, kind = save_day(
                 db=db,
                 patient_id=patient.id,
-                entry_date=data.day,
+                day=data.day,
                 severity=data.severity,
                 pain=data.pain,
                 triggers=data.triggers,
@@ -224,7 +229,6 @@ async def diary_submit(
                 side_effects=data.side_effects,
                 note=data.note,
                 user_id=user.id,
-                reason=AMEND_REASON if existing else "",
                 today=today,
             )
         except InputError as err:  # e.g. a day before the birth year
@@ -232,7 +236,6 @@ async def diary_submit(
             params = {k: v for k, v in err.params.items() if k != "field"}
             form.errors["date"] = DiaryFieldError(err.message, field="date", **params)
         else:
-            kind = "amend" if existing else "create"
             audit(request, db, user, kind, patient_id=patient.id, target=f"diary_entry:{row.id}")
             db.commit()
             return RedirectResponse(
@@ -325,21 +328,16 @@ async def exercise_tick(
     pain = entry.pain if entry else field("pain", parse_score)
     if errors or done is None or severity is None or pain is None:
         return _exercise_page(request, db, user, patient, errors, status=422)
-    row = record_entry(
+    row, kind = tick_exercise(
         db=db,
         patient_id=patient.id,
-        entry_date=today,
+        day=today,
+        done=done,
         severity=severity,
         pain=pain,
-        triggers=entry.triggers if entry else (),
-        exercise_done=done,
-        side_effects=entry.side_effects if entry else (),
-        note=entry.note if entry else "",
         user_id=user.id,
-        reason=AMEND_REASON if entry else "",
         today=today,
     )
-    kind = "amend" if entry else "create"
     audit(request, db, user, kind, patient_id=patient.id, target=f"diary_entry:{row.id}")
     db.commit()
     return RedirectResponse("/me/exercises?saved=1", status_code=303)

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from cdcare.care.diary import entries
+from cdcare.care.diary import entry_on as diary_entry_on
 from cdcare.education.statements import Statement
 from cdcare.errors import N_
 from cdcare.i18n import translate
@@ -21,8 +21,7 @@ TREND_DAYS = 28  # trend plot, adherence and the clinician's block cover this ma
 
 def entry_on(db: Session, patient_id: int, day: date) -> DiaryEntry | None:
     """The diary entry of ``day``, or None."""
-    found = entries(db=db, patient_id=patient_id, since=day, until=day)
-    return found[0] if found else None
+    return diary_entry_on(db=db, patient_id=patient_id, day=day)
 
 
 def diary_trend(rows: list[DiaryEntry], lang: str) -> str:
