@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from functools import cache
 from importlib import resources
 from typing import Any
 
+from cdcare.clock import today_or as clock_today_or
 from cdcare.errors import N_, InputError
 
 
@@ -22,8 +23,8 @@ def load_data(name: str) -> dict[str, Any]:
 
 
 def today_or(today: date | None) -> date:
-    """``today`` or the current UTC date."""
-    return today or datetime.now(UTC).date()
+    """``today`` or the centre's local date (:func:`cdcare.clock.local_today`)."""
+    return clock_today_or(today)
 
 
 def as_date(value: object, field: str) -> date:

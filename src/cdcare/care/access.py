@@ -83,10 +83,16 @@ def authorize(user: User, action: Action, patient: Patient | None = None) -> Non
 
     Reach is checked first so that a record outside it is NotFound whatever the action.
     """
-    if patient is not None and not in_reach(user, patient):
-        raise NotFound(N_("Patient {id} not found"), id=patient.id)
+    if patient is not None:
+        ensure_reach(user, patient)
     if not can(user, action):
         raise PermissionDenied(N_("Your role may not do this ({action})"), action=action.value)
+
+
+def ensure_reach(user: User, patient: Patient) -> None:
+    """Raise :class:`NotFound` (as for a missing record) unless ``patient`` is in reach."""
+    if not in_reach(user, patient):
+        raise NotFound(N_("Patient {id} not found"), id=patient.id)
 
 
 def in_reach(user: User, patient: Patient) -> bool:

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cdcare.care.patients import get_patient, record_assessment, validate_demographics
+from cdcare.clock import today_or
 from cdcare.errors import N_, Conflict, InputError, NotFound
 from cdcare.store.models import Patient, RecordVersion, ScaleAssessment
 
@@ -113,7 +114,7 @@ def update_patient(
         birth_year=merged["birth_year"],
         sex=merged["sex"],
         onset_date=merged["onset_date"],
-        today=today or datetime.now(UTC).date(),
+        today=today_or(today),
     )
     before = {f: getattr(patient, f) for f in PATIENT_FIELDS}
     if all(before[f] == merged[f] for f in PATIENT_FIELDS):

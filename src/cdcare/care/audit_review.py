@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from cdcare.care.access import Action, authorize
 from cdcare.care.audit import verify_chain
+from cdcare.clock import today_or
 from cdcare.errors import N_, InputError
 from cdcare.store.audit_models import AuditReview
 from cdcare.store.models import AuditEvent, User
@@ -33,7 +34,7 @@ def record_review(
     """Record that ``reviewer`` reviewed ``period_from``..``period_to`` of their centre."""
     authorize(reviewer, Action.AUDIT_VIEW)
     zone = ZoneInfo(timezone)
-    today = today or datetime.now(zone).date()
+    today = today_or(today, zone)
     if period_to < period_from:
         raise InputError(N_("The review period ends before it starts"))
     if period_to > today:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -24,6 +24,7 @@ from cdcare.care.patients import (
     create_centre,
     create_user,
 )
+from cdcare.clock import today_or
 from cdcare.store.care_models import (
     AdverseEvent,
     Appointment,
@@ -114,7 +115,7 @@ def load_demo(
     *, db: Session, seed: int = 2026, patients: int = 30, today: date | None = None
 ) -> DemoSummary:
     """(Re)create the demo centre with ``patients`` synthetic patients followed for two years."""
-    today = today or datetime.now(UTC).date()
+    today = today_or(today)
     rng = random.Random(seed)  # noqa: S311 - seeded, reproducible synthetic data, not security
     clear_demo(db=db)
     centre = create_centre(

@@ -146,3 +146,81 @@ def weekly_curve(
 def entry_to_dict(e: DiaryEntry) -> dict[str, Any]:
     """An entry as JSON-ready values."""
     return _snapshot(e)
+
+
+#: Reason kept with the earlier version when the patient rewrites a diary day from the portal.
+PORTAL_AMEND_REASON = "patient portal"
+
+
+def entry_on(*, db: Session, patient_id: int, day: date) -> DiaryEntry | None:
+    """The diary entry of ``day`` (a local date), or None."""
+    found = entries(db=db, patient_id=patient_id, since=day, until=day)
+    return found[0] if found else None
+
+
+def save_day(
+    *,
+    db: Session,
+    patient_id: int,
+    day: date,
+    severity: int,
+    pain: int,
+    triggers: Sequence[str] = (),
+    exercise_done: bool | None = None,
+    side_effects: Sequence[str] = (),
+    note: str = "",
+    user_id: int | None = None,
+    today: date | None = None,
+    reason: str = PORTAL_AMEND_REASON,
+) -> tuple[DiaryEntry, str]:
+    """Write the entry of ``day``; a day already written is amended with ``reason`` (the
+    earlier version kept). Returns the entry and ``"amend"`` or ``"create"`` (the access-log
+    kind). Severity and pain 0–10; a future day is refused (:class:`InputError`)."""
+    existing = entry_on(db=db, patient_id=patient_id, day=day)
+    row = record_entry(
+        db=db,
+        patient_id=patient_id,
+        entry_date=day,
+        severity=severity,
+        pain=pain,
+        triggers=triggers,
+        exercise_done=exercise_done,
+        side_effects=side_effects,
+        note=note,
+        user_id=user_id,
+        reason=reason if existing else "",
+        today=today,
+    )
+    return row, "amend" if existing else "create"
+
+
+def tick_exercise(
+    *,
+    db: Session,
+    patient_id: int,
+    day: date,
+    done: bool,
+    severity: int | None = None,
+    pain: int | None = None,
+    user_id: int | None = None,
+    today: date | None = None,
+) -> tuple[DiaryEntry, str]:
+    """Record whether the exercises were done on ``day``: an existing entry keeps its other
+    answers (amended, earlier version kept); a new one needs ``severity`` and ``pain`` (0–10).
+    Returns the entry and ``"amend"`` or ``"create"``."""
+    entry = entry_on(db=db, patient_id=patient_id, day=day)
+    if entry is not None:
+        severity, pain = entry.severity, entry.pain
+    return save_day(
+        db=db,
+        patient_id=patient_id,
+        day=day,
+        severity=int_range(severity, "severity", 0, 10),
+        pain=int_range(pain, "pain", 0, 10),
+        triggers=entry.triggers if entry else (),
+        exercise_done=done,
+        side_effects=entry.side_effects if entry else (),
+        note=entry.note if entry else "",
+        user_id=user_id,
+        today=today,
+    )

@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from cdcare.clinical.scales import score
+from cdcare.clock import today_or
 from cdcare.errors import N_, InputError, NotFound
 from cdcare.store.models import Centre, Patient, Role, ScaleAssessment, Sex, User, Visit
 
@@ -115,7 +116,7 @@ def create_patient(
     ``birth_year`` must lie between 1900 and this year; ``onset_date`` may not be in the future
     nor before the birth year.
     """
-    today = today or datetime.now(UTC).date()
+    today = today_or(today)
     record_number = record_number.strip()
     if not record_number:
         raise InputError(N_("The record number is required"))
@@ -153,6 +154,18 @@ def get_patient(*, db: Session, patient_id: int, centre_id: int | None = None) -
     return patient
 
 
+def search_patients(
+    *, db: Session, centre_id: int, text: str = "", limit: int = 500
+) -> Sequence[Patient]:
+    """Patients of ``centre_id`` whose record number or notes contain ``text`` (case-insensitive;
+    blank: all), by record number, at most ``limit``."""
+    query = select(Patient).where(Patient.centre_id == centre_id)
+    if text.strip():
+        like = f"%{text.strip()}%"
+        query = query.where(or_(Patient.record_number.ilike(like), Patient.notes.ilike(like)))
+    return db.scalars(query.order_by(Patient.record_number).limit(limit)).all()
+
+
 def list_patients(*, db: Session, centre_id: int) -> Sequence[Patient]:
     """Patients of one centre, by record number."""
     return db.scalars(
@@ -171,7 +184,7 @@ def add_visit(
     today: date | None = None,
 ) -> Visit:
     """Record a visit on a local (Asia/Seoul) date; future dates are refused."""
-    today = today or datetime.now(UTC).date()
+    today = today_or(today)
     patient = get_patient(db=db, patient_id=patient_id)
     if visit_date > today:
         raise InputError(N_("Visit date {value} is in the future"), value=visit_date)

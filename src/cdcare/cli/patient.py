@@ -23,6 +23,7 @@ from cdcare.care.demo import DEMO_CENTRE
 from cdcare.care.patients import create_patient, latest_assessments, list_patients
 from cdcare.cli.context import current_lang, engine, log_read, print_json, read_json_arg
 from cdcare.cli.main import app
+from cdcare.clock import local_today
 from cdcare.errors import N_, NotFound
 from cdcare.i18n import gettext_for, translate
 from cdcare.store.db import session_scope
@@ -209,7 +210,7 @@ def inject_cmd(
         s = injections.record_injection(
             db=db,
             patient_id=p.id,
-            on=as_date(on, "date") if on else datetime.now(UTC).date(),
+            on=as_date(on, "date") if on else local_today(),
             product=product,
             items=items,
             lot=lot,
@@ -251,7 +252,7 @@ def diary_cmd(
         e = diary.record_entry(
             db=db,
             patient_id=p.id,
-            entry_date=on or datetime.now(UTC).date(),
+            entry_date=on or local_today(),
             severity=severity,
             pain=pain,
             triggers=trigger or [],
@@ -273,7 +274,7 @@ def scale_cmd(
     """Score and store a rating scale; prints the result as JSON."""
     from cdcare.care.patients import record_assessment
 
-    today = datetime.now(SEOUL).date()
+    today = local_today(SEOUL)
     at = datetime.combine(past_date(on, "date", today), time(12), SEOUL) if on else None
     with _db() as db:
         p = _patient(db, who, centre)

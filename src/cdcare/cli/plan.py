@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 import typer
 
@@ -23,6 +22,7 @@ from cdcare.clinical.planning import (
 )
 from cdcare.clinical.planning.document import PlanDocument, RangeDoc
 from cdcare.clinical.posture import parse_pattern
+from cdcare.clock import local_today
 from cdcare.errors import N_, InputError
 from cdcare.i18n import translate
 
@@ -38,7 +38,7 @@ app.add_typer(plan_app, name="plan")
 
 def _today() -> date:
     """Today's date in the configured display zone (default Asia/Seoul)."""
-    return datetime.now(ZoneInfo(settings().timezone)).date()
+    return local_today(settings().timezone)
 
 
 def _date(value: str | None, option: str) -> date | None:

@@ -16,6 +16,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from cdcare.clock import today_or
 from cdcare.errors import N_, InputError
 from cdcare.i18n import translate
 
@@ -306,7 +307,7 @@ def assess(intake: Intake, *, today: date | None = None) -> Support:
 
     Dates may not be after ``today`` (default: the system date).
     """
-    _validate(intake, today or date.today())
+    _validate(intake, today_or(today))
     d = data()
     workups = {k: Label(k, v["en"], v["ko"]) for k, v in d["workups"].items()}
     flags: list[RedFlag] = []

@@ -17,6 +17,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from cdcare.clinical.video_margins import Threshold, neutral_margins
 from cdcare.errors import N_, InputError
 
 
@@ -84,17 +85,6 @@ class CandidateMuscle:
 
 
 @dataclass(frozen=True)
-class Threshold:
-    """Neutral margin for one video posture value (magnitude ≤ value ⇒ no pattern)."""
-
-    key: str
-    value: float
-    unit: str
-    source: str
-    verified: bool
-
-
-@dataclass(frozen=True)
 class Suggestion:
     """A pattern suggested from video: plane + side; the clinician picks among ``candidates``.
 
@@ -151,17 +141,10 @@ def patterns() -> dict[str, PatternDef]:
     return out
 
 
-@cache
 def video_thresholds() -> dict[str, Threshold]:
-    """Neutral margins for the video posture values, by docs/video.md key."""
-    raw = _data()["video_thresholds"]
-    return {
-        k: Threshold(
-            key=k, value=v["value"], unit=v["unit"], source=v["source"], verified=v["verified"]
-        )
-        for k, v in raw.items()
-        if not k.startswith("_")
-    }
+    """Neutral margins for the video posture values, by docs/video.md key: the one table of
+    :func:`cdcare.clinical.video_margins.neutral_margins` (magnitude ≤ value ⇒ no pattern)."""
+    return neutral_margins()
 
 
 def make_pattern(code: str, side: str | None) -> Pattern:

@@ -9,7 +9,9 @@ Scoring rule: ``score = number of lower bounds ≤ |value|``, where angles are f
 nearest whole degree (the published bands are whole degrees: rotation 1–22° → 1, 23–45° → 2 …).
 The first lower bound of every item is its *noise margin*: a measurement below it scores 0, so a
 neutral head (measurement noise of a few degrees, or a few hundredths of a fraction) is scored 0
-rather than 1. The margins are documented engineering choices (``verified: False``).
+rather than 1. The margins come from the one table of neutral margins shared with the COL-CAP
+suggestion (:mod:`cdcare.clinical.video_margins`, ``data/video_margins.json``, with sources);
+they are engineering choices (``verified: False``).
 
 Inputs follow the video contract (docs/video.md): degrees for angles, fractions of the
 inter-ocular (eye-centre) distance for shifts, fraction of shoulder width for shoulder
@@ -20,6 +22,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+from cdcare.clinical.video_margins import margin
 
 
 @dataclass(frozen=True)
@@ -32,18 +36,32 @@ class ItemBands:
 
     item: str
     measure: str
-    lower_bounds: tuple[float, ...]
+    upper_bounds: tuple[float, ...]
+    """Lower bounds of scores 2, 3, ... (score 1 starts at the measure's neutral margin)."""
     round_to_degree: bool
     source: str
     verified: bool
-    margin_source: str = "U"
-    margin_verified: bool = False
     note: str = ""
     needs_reference: bool = False
     prefill: bool = True
     """False = shown as a suggestion but never pre-filled into the TWSTRS form: the measure is
     not validated (see ``prefill_note``)."""
     prefill_note: str = ""
+
+    @property
+    def lower_bounds(self) -> tuple[float, ...]:
+        """``lower_bounds[i]`` starts score ``i + 1``; the first is the neutral margin."""
+        return (margin(self.measure).value, *self.upper_bounds)
+
+    @property
+    def margin_source(self) -> str:
+        """Source tag of the neutral margin (the shared table)."""
+        return margin(self.measure).source
+
+    @property
+    def margin_verified(self) -> bool:
+        """Whether the neutral margin is verified (the shared table)."""
+        return margin(self.measure).verified
 
     @property
     def max_score(self) -> int:
@@ -64,43 +82,42 @@ BANDS: tuple[ItemBands, ...] = (
     ItemBands(
         "rotation",
         "rotation_deg",
-        (5.0, 23.0, 46.0, 68.0),
+        (23.0, 46.0, 68.0),
         True,
         source="S2",
         verified=True,
         note="0 none; 1 slight 1–22°; 2 mild 23–45°; 3 moderate 46–67°; 4 severe 68–90°. "
-        "Noise margin 5° (face-mesh yaw noise and generic-model offset).",
+        "Score 1 starts at the neutral margin (video_margins.json).",
     ),
     ItemBands(
         "laterocollis",
         "tilt_deg",
-        (3.0, 16.0, 36.0),
+        (16.0, 36.0),
         True,
         source="S2",
         verified=True,
-        note="0 none; 1 mild 1–15°; 2 moderate 16–35°; 3 severe >35°. Noise margin 3° "
-        "(roll is the most accurate axis).",
+        note="0 none; 1 mild 1–15°; 2 moderate 16–35°; 3 severe >35°. Score 1 starts at "
+        "the neutral margin (video_margins.json).",
     ),
     ItemBands(
         "anterocollis_retrocollis",
         "flexion_deg",
-        (8.0, 25.0, 45.0),
+        (25.0, 45.0),
         True,
         source="U",
         verified=False,
         note="Source [S1][S2] is qualitative (mild; moderate ≈ 1/2 of range; severe ≈ chin to "
         "chest / full range); degree bounds assume about 50–60° of flexion or extension range. "
-        "Noise margin 8°: absolute pitch from a generic face model is off by several degrees.",
+        "Score 1 starts at the neutral margin (video_margins.json).",
     ),
     ItemBands(
         "lateral_shift",
         "lateral_shift",
-        (0.55,),
+        (),
         False,
         source="U",
         verified=False,
-        note="Source [S1]: absent/present. Present from 0.55 inter-ocular distances "
-        "(about 3.5 cm).",
+        note="Source [S1]: absent/present. Present from the neutral margin (video_margins.json).",
         prefill=False,
         prefill_note="Not validated: on the procedural synthetic heads a true shift of 1.0 "
         "inter-ocular distance read 0.37-0.43 and -0.5 read -0.2 (the pose model's shoulders "
@@ -109,12 +126,12 @@ BANDS: tuple[ItemBands, ...] = (
     ItemBands(
         "sagittal_shift",
         "sagittal_shift",
-        (1.1,),
+        (),
         False,
         source="U",
         verified=False,
-        note="Source [S1]: absent/present. Present from 1.1 inter-ocular distances (about "
-        "7 cm). Depth "
+        note="Source [S1]: absent/present. Present from the neutral margin "
+        "(video_margins.json). Depth "
         "from a frontal camera has a large person- and camera-specific offset, so this item is "
         "only suggested against a neutral reference.",
         needs_reference=True,
@@ -126,12 +143,13 @@ BANDS: tuple[ItemBands, ...] = (
     ItemBands(
         "shoulder_elevation",
         "shoulder_elevation",
-        (0.03, 0.08, 0.17),
+        (0.08, 0.17),
         False,
         source="U",
         verified=False,
         note="Source [S1]: mild <1/3 of range, moderate 1/3–2/3, severe >2/3 (and constancy, "
-        "which a clip cannot judge). Range assumed ≈ 0.25 of shoulder width; margin 0.03.",
+        "which a clip cannot judge). Range assumed ≈ 0.25 of shoulder width; score 1 from the "
+        "neutral margin.",
         prefill=False,
         prefill_note="Not validated: issue 10 found 0 of 36 synthetic benchmark clips (level "
         "shoulders) scored right, and the synthetic torso cannot yet be raised realistically; "

@@ -1,16 +1,32 @@
-"""Request dependencies: database session, current user, CSRF check, audit helper."""
+"""Request dependencies: database session, current user, local date, patient access, CSRF
+check, audit helper.
+
+Patient access has one dependency per kind, both built on :func:`cdcare.care.access.authorize`
+(a record outside the user's reach is 404, like a missing one; an action the role lacks is 403):
+
+- :func:`patient_for` (``{patient_id}`` routes): the patient of the path, if the user may do
+  the action on them — staff of the patient's centre, or a patient account on its own record;
+- :func:`own_record` (the patient portal, no id in the path): the logged-in patient's own
+  record; a staff account is refused (403).
+
+Use them as ``patient: Annotated[Patient, patient_for(Action.CARE_VIEW)]``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from cdcare.care.access import Action, authorize, ensure_reach, scale_action
 from cdcare.care.audit import log_event
+from cdcare.care.patients import get_patient
+from cdcare.clock import local_today as centre_today
 from cdcare.errors import N_, PermissionDenied, Unauthenticated
-from cdcare.store.models import User
+from cdcare.store.models import Patient, Role, User
 from cdcare.web.security import tokens_match
 
 
@@ -25,6 +41,12 @@ def get_db(request: Request) -> Iterator[Session]:
 
 
 DB = Annotated[Session, Depends(get_db)]
+
+
+def local_today(request: Request) -> date:
+    """Today's calendar date in the app's time zone (Asia/Seoul by default), via
+    :func:`cdcare.clock.local_today`."""
+    return centre_today(request.app.state.settings.timezone)
 
 
 def optional_user(request: Request, db: DB) -> User | None:
@@ -47,6 +69,67 @@ def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
 
 
 CurrentUser = Annotated[User, Depends(current_user)]
+
+
+class _PatientOfPath:
+    """Callable dependency: the ``{patient_id}`` patient, authorised for ``action`` (None:
+    reach only; the route then authorises an action it learns from its input)."""
+
+    def __init__(self, action: Action | None) -> None:
+        self.action = action
+
+    def __call__(self, patient_id: int, db: DB, user: CurrentUser) -> Patient:
+        patient = get_patient(db=db, patient_id=patient_id)
+        if self.action is None:
+            ensure_reach(user, patient)
+        else:
+            authorize(user, self.action, patient)
+        return patient
+
+
+def _scale_patient(patient_id: int, instrument: str, db: DB, user: CurrentUser) -> Patient:
+    """The ``{patient_id}`` patient, authorised for the ``{instrument}`` path's scale action
+    (clinician-rated or patient-reported)."""
+    patient = get_patient(db=db, patient_id=patient_id)
+    authorize(user, scale_action(instrument), patient)
+    return patient
+
+
+#: The path's patient, authorised to record the path's ``{instrument}`` scale.
+ScalePatient = Annotated[Patient, Depends(_scale_patient)]
+
+
+class _OwnRecord:
+    """Callable dependency: the logged-in patient's own record, authorised for ``action``."""
+
+    def __init__(self, action: Action) -> None:
+        self.action = action
+
+    def __call__(self, db: DB, user: CurrentUser) -> Patient:
+        return load_own_record(db, user, self.action)
+
+
+def load_own_record(db: Session, user: User, action: Action) -> Patient:
+    """The logged-in patient's own record if their role allows ``action`` (staff: 403); for a
+    route that must decide something (e.g. redirect staff) before loading it."""
+    if user.role is not Role.PATIENT or user.patient_id is None:
+        raise PermissionDenied(N_("These pages are for patients; staff use the patient list"))
+    patient = get_patient(db=db, patient_id=user.patient_id)
+    authorize(user, action, patient)
+    return patient
+
+
+def patient_for(action: Action | None) -> Any:
+    """``Depends`` marker: the path's patient if the user may do ``action`` on them (staff of
+    the patient's centre, or that patient themself); else 404 (out of reach) or 403 (role).
+    ``None`` checks reach only."""
+    return Depends(_PatientOfPath(action))
+
+
+def own_record(action: Action) -> Any:
+    """``Depends`` marker: the logged-in patient's own record if their role allows ``action``;
+    a staff account gets 403."""
+    return Depends(_OwnRecord(action))
 
 
 def client_ip(request: Request) -> str:

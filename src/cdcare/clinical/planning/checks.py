@@ -30,6 +30,7 @@ from cdcare.clinical.toxins import (
     rules,
 )
 from cdcare.clinical.toxins import near_top_fraction as _near
+from cdcare.clock import today_or
 from cdcare.errors import N_, DoseLimitError, InputError
 
 
@@ -289,7 +290,7 @@ def check_plan(
     ``override_reason`` is given, in which case it is a warning that records the reason.
     ``on`` and ``last_injection`` may not be after ``today`` (default: the system date).
     """
-    today = today or date.today()
+    today = today_or(today)
     _not_future(on, today, "session")
     findings = plan_findings(plan)
     if last_injection is not None:
@@ -346,7 +347,7 @@ def make_record(
     today: date | None = None,
 ) -> InjectionRecord:
     """Validate and build an injection-log entry (no dose-rule refusal: it records facts)."""
-    _not_future(on, today or date.today(), "injection")
+    _not_future(on, today_or(today), "injection")
     prod = _validate(Plan(product, tuple(items)))
     for name, text in (("lot", lot), ("injector", injector)):
         if not text.strip():

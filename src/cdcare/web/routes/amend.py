@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
@@ -17,11 +17,10 @@ from cdcare.care.amend import (
     update_patient,
     versions,
 )
-from cdcare.care.patients import get_patient
 from cdcare.clinical.scales import get_instrument
 from cdcare.errors import N_, CdcareError, InputError, NotFound
 from cdcare.store.models import Patient, ScaleAssessment
-from cdcare.web.deps import DB, CurrentUser, audit, verify_csrf
+from cdcare.web.deps import DB, CurrentUser, audit, patient_for, verify_csrf
 from cdcare.web.i18n import request_lang
 from cdcare.web.render import render
 from cdcare.web.routes.patients import answers_from_form, form_page
@@ -67,10 +66,13 @@ def _changes(form: dict[str, str]) -> dict[str, Any]:
 
 
 @router.get("/patients/{patient_id}/edit")
-def edit_form(request: Request, patient_id: int, db: DB, user: CurrentUser) -> Response:
+def edit_form(
+    request: Request,
+    db: DB,
+    user: CurrentUser,
+    patient: Annotated[Patient, patient_for(Action.PATIENT_EDIT)],
+) -> Response:
     """Form to amend a patient's details (a reason is required)."""
-    patient = get_patient(db=db, patient_id=patient_id)
-    authorize(user, Action.PATIENT_EDIT, patient)
     audit(request, db, user, "view", patient_id=patient.id)  # the form shows the record
     db.commit()
     return render(
@@ -82,10 +84,13 @@ def edit_form(request: Request, patient_id: int, db: DB, user: CurrentUser) -> R
 
 
 @router.post("/patients/{patient_id}/edit", dependencies=[Depends(verify_csrf)])
-async def edit_submit(request: Request, patient_id: int, db: DB, user: CurrentUser) -> Response:
+async def edit_submit(
+    request: Request,
+    db: DB,
+    user: CurrentUser,
+    patient: Annotated[Patient, patient_for(Action.PATIENT_EDIT)],
+) -> Response:
     """Apply the amendment; the earlier values are kept as a version."""
-    patient = get_patient(db=db, patient_id=patient_id)
-    authorize(user, Action.PATIENT_EDIT, patient)
     form = {k: str(v) for k, v in (await request.form()).items()}
     try:
         update_patient(
@@ -125,11 +130,13 @@ async def edit_submit(request: Request, patient_id: int, db: DB, user: CurrentUs
 
 @router.get("/patients/{patient_id}/assessments/{assessment_id}/amend")
 def amend_form(
-    request: Request, patient_id: int, assessment_id: int, db: DB, user: CurrentUser
+    request: Request,
+    assessment_id: int,
+    db: DB,
+    user: CurrentUser,
+    patient: Annotated[Patient, patient_for(Action.PATIENT_VIEW)],
 ) -> Response:
     """The scale form pre-filled with the answers being corrected."""
-    patient = get_patient(db=db, patient_id=patient_id)
-    authorize(user, Action.PATIENT_VIEW, patient)  # role first: no hint which rows exist
     row = _assessment(db, patient, assessment_id)
     authorize(user, scale_action(row.instrument), patient)
     values = {k: "" if v is None else str(v) for k, v in row.answers.items()}
@@ -142,11 +149,13 @@ def amend_form(
     "/patients/{patient_id}/assessments/{assessment_id}/amend", dependencies=[Depends(verify_csrf)]
 )
 async def amend_submit(
-    request: Request, patient_id: int, assessment_id: int, db: DB, user: CurrentUser
+    request: Request,
+    assessment_id: int,
+    db: DB,
+    user: CurrentUser,
+    patient: Annotated[Patient, patient_for(Action.PATIENT_VIEW)],
 ) -> Response:
     """Store the corrected answers as a new version; errors re-show the form at the field."""
-    patient = get_patient(db=db, patient_id=patient_id)
-    authorize(user, Action.PATIENT_VIEW, patient)  # role first: no hint which rows exist
     row = _assessment(db, patient, assessment_id)
     authorize(user, scale_action(row.instrument), patient)
     form = await request.form()
@@ -184,10 +193,14 @@ async def amend_submit(
 
 
 @router.get("/patients/{patient_id}/history")
-def history(request: Request, patient_id: int, db: DB, user: CurrentUser) -> Response:
+def history(
+    request: Request,
+    patient_id: int,
+    db: DB,
+    user: CurrentUser,
+    patient: Annotated[Patient, patient_for(Action.PATIENT_VIEW)],
+) -> Response:
     """Every earlier version of the patient's details and every amended assessment."""
-    patient = get_patient(db=db, patient_id=patient_id)
-    authorize(user, Action.PATIENT_VIEW, patient)
     amended = db.scalars(
         select(ScaleAssessment.supersedes_id).where(
             ScaleAssessment.patient_id == patient.id, ScaleAssessment.supersedes_id.is_not(None)

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
 
 from cdcare.care.access import Action, authorize, scale_action
 from cdcare.care.patients import (
-    get_patient,
     latest_assessments,
     list_patients,
     record_assessment,
 )
-from cdcare.store.models import Patient, ScaleAssessment, User
-from cdcare.web.deps import DB, CurrentUser, audit, verify_csrf
+from cdcare.store.models import Patient, ScaleAssessment
+from cdcare.web.deps import DB, CurrentUser, audit, patient_for, verify_csrf
 from cdcare.web.render import csrf_token
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -81,16 +80,14 @@ def patients(request: Request, db: DB, user: CurrentUser) -> list[dict[str, Any]
     return [_patient_json(p) for p in rows]
 
 
-def _reachable(db: DB, user: User, patient_id: int, action: Action) -> Patient:
-    patient = get_patient(db=db, patient_id=patient_id)
-    authorize(user, action, patient)
-    return patient
-
-
 @router.get("/patients/{patient_id}")
-def patient(request: Request, patient_id: int, db: DB, user: CurrentUser) -> dict[str, Any]:
+def patient(
+    request: Request,
+    db: DB,
+    user: CurrentUser,
+    p: Annotated[Patient, patient_for(Action.PATIENT_VIEW)],
+) -> dict[str, Any]:
     """One patient with their current (non-amended) assessments."""
-    p = _reachable(db, user, patient_id, Action.PATIENT_VIEW)
     out = _patient_json(p)
     out["assessments"] = [_assessment_json(a) for a in latest_assessments(db=db, patient_id=p.id)]
     audit(request, db, user, "view", patient_id=p.id)
@@ -102,10 +99,14 @@ def patient(request: Request, patient_id: int, db: DB, user: CurrentUser) -> dic
     "/patients/{patient_id}/assessments", status_code=201, dependencies=[Depends(verify_csrf)]
 )
 def add_assessment(
-    request: Request, patient_id: int, body: AssessmentIn, db: DB, user: CurrentUser
+    request: Request,
+    body: AssessmentIn,
+    db: DB,
+    user: CurrentUser,
+    p: Annotated[Patient, patient_for(None)],
 ) -> dict[str, Any]:
     """Score and store an answer set (422 naming the item when it cannot be scored)."""
-    p = _reachable(db, user, patient_id, scale_action(body.instrument))
+    authorize(user, scale_action(body.instrument), p)
     row = record_assessment(
         db=db,
         patient_id=p.id,

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
-from cdcare.care.access import Action, authorize
+from cdcare.care.access import Action
 from cdcare.care.appointments import cancel, schedule
-from cdcare.care.patients import get_patient
 from cdcare.errors import N_, InputError
-from cdcare.web.deps import DB, CurrentUser, audit, verify_csrf
+from cdcare.store.models import Patient
+from cdcare.web.deps import DB, CurrentUser, audit, patient_for, verify_csrf
 
 router = APIRouter(tags=["appointments"])
 
@@ -29,10 +30,13 @@ def parse_local_time(value: str, zone: ZoneInfo) -> datetime:
 
 
 @router.post("/patients/{patient_id}/appointments", dependencies=[Depends(verify_csrf)])
-async def book(request: Request, patient_id: int, db: DB, user: CurrentUser) -> Response:
+async def book(
+    request: Request,
+    db: DB,
+    user: CurrentUser,
+    patient: Annotated[Patient, patient_for(Action.PATIENT_EDIT)],
+) -> Response:
     """Book an appointment (local time of the app's zone); errors are shown as a page."""
-    patient = get_patient(db=db, patient_id=patient_id)
-    authorize(user, Action.PATIENT_EDIT, patient)
     form = await request.form()
     zone = ZoneInfo(request.app.state.settings.timezone)
     row = schedule(
@@ -56,11 +60,13 @@ async def book(request: Request, patient_id: int, db: DB, user: CurrentUser) -> 
     dependencies=[Depends(verify_csrf)],
 )
 def cancel_booking(
-    request: Request, patient_id: int, appointment_id: int, db: DB, user: CurrentUser
+    request: Request,
+    appointment_id: int,
+    db: DB,
+    user: CurrentUser,
+    patient: Annotated[Patient, patient_for(Action.PATIENT_EDIT)],
 ) -> Response:
     """Cancel an appointment (kept, marked cancelled)."""
-    patient = get_patient(db=db, patient_id=patient_id)
-    authorize(user, Action.PATIENT_EDIT, patient)
     cancel(db=db, patient_id=patient.id, appointment_id=appointment_id)
     audit(
         request,

@@ -4,7 +4,7 @@ cancel from it. A slot taken twice answers 409 with the page and a plain message
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
@@ -22,10 +22,11 @@ from cdcare.care.appointments import (
     slot_of,
 )
 from cdcare.care.patients import get_patient
+from cdcare.clock import local_today as centre_today
 from cdcare.errors import N_, CdcareError, InputError, NotFound
 from cdcare.store.care_models import Appointment
 from cdcare.store.models import Patient, User
-from cdcare.web.deps import DB, CurrentUser, audit, verify_csrf
+from cdcare.web.deps import DB, CurrentUser, audit, patient_for, verify_csrf
 from cdcare.web.i18n import request_lang
 from cdcare.web.render import render
 from cdcare.web.routes.appointments import parse_local_time
@@ -41,7 +42,7 @@ def _zone(request: Request) -> ZoneInfo:
 
 def _day(value: str, zone: ZoneInfo) -> date:
     if not value:
-        return datetime.now(zone).date()
+        return centre_today(zone)
     try:
         return date.fromisoformat(value)
     except ValueError:
@@ -172,11 +173,13 @@ async def calendar_book(request: Request, db: DB, user: CurrentUser) -> Response
     dependencies=[Depends(verify_csrf)],
 )
 async def reschedule_booking(
-    request: Request, patient_id: int, appointment_id: int, db: DB, user: CurrentUser
+    request: Request,
+    appointment_id: int,
+    db: DB,
+    user: CurrentUser,
+    patient: Annotated[Patient, patient_for(Action.PATIENT_EDIT)],
 ) -> Response:
     """Move an appointment; back to the calendar day it moved to (or the error there)."""
-    patient = get_patient(db=db, patient_id=patient_id)
-    authorize(user, Action.PATIENT_EDIT, patient)
     form, zone = await _form(request), _zone(request)
     view = form.get("view", "day") if form.get("view") in ("day", "week") else "day"
     try:

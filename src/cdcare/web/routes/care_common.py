@@ -1,36 +1,20 @@
-"""Helpers shared by the clinician care pages: patient loading, local date, form parsing,
-and display labels (English msgids, translated in the templates with ``_``)."""
+"""Helpers shared by the clinician care pages: form parsing and display labels (English
+msgids, translated in the templates with ``_``). Patients are loaded by
+:func:`cdcare.web.deps.patient_for`."""
 
 from __future__ import annotations
 
 import math
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
-from fastapi import Depends, Request
+from fastapi import Depends
 from starlette.datastructures import FormData
 
-from cdcare.care.access import Action, authorize
-from cdcare.care.patients import get_patient
 from cdcare.errors import N_, CdcareError, InputError
-from cdcare.store.models import Patient, User
-from cdcare.web.deps import DB, current_user, verify_csrf
+from cdcare.web.deps import current_user, verify_csrf
 
 #: Dependencies of every state-changing care route: not logged in → login page (before the
 #: CSRF check, so an expired session is sent to log in rather than refused), then CSRF.
 POST_DEPS = [Depends(current_user), Depends(verify_csrf)]
-
-
-def load_patient(db: DB, user: User, patient_id: int, action: Action) -> Patient:
-    """The patient, if ``user`` may do ``action`` on them (else NotFound / PermissionDenied)."""
-    patient = get_patient(db=db, patient_id=patient_id)
-    authorize(user, action, patient)
-    return patient
-
-
-def local_today(request: Request) -> date:
-    """Today's calendar date in the app's time zone (Asia/Seoul by default)."""
-    return datetime.now(UTC).astimezone(ZoneInfo(request.app.state.settings.timezone)).date()
 
 
 def field_str(form: FormData, name: str) -> str:

@@ -9,7 +9,7 @@ week −1 for the diary (mean of the 7 days before). y = points, higher = worse.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -19,10 +19,11 @@ from cdcare.care.followup import followup_summary, summary_to_dict
 from cdcare.errors import N_
 from cdcare.i18n import translate
 from cdcare.reports.plots import cycle_curves_svg
-from cdcare.web.deps import DB, CurrentUser, audit
+from cdcare.store.models import Patient
+from cdcare.web.deps import DB, CurrentUser, audit, local_today, patient_for
 from cdcare.web.i18n import request_lang
 from cdcare.web.render import render
-from cdcare.web.routes.care_common import label, load_patient, local_today
+from cdcare.web.routes.care_common import label
 
 router = APIRouter(tags=["care"])
 
@@ -60,9 +61,13 @@ def cycle_plot(cycles: list[dict[str, Any]], measure: str, lang: str) -> str:
 
 
 @router.get("/patients/{patient_id}/followup")
-def followup_page(request: Request, patient_id: int, db: DB, user: CurrentUser) -> Response:
+def followup_page(
+    request: Request,
+    db: DB,
+    user: CurrentUser,
+    patient: Annotated[Patient, patient_for(Action.CARE_VIEW)],
+) -> Response:
     """Per-cycle response, non-response flags, candidacy screens and psych prompts."""
-    patient = load_patient(db, user, patient_id, Action.CARE_VIEW)
     lang = request_lang(request)
     data = summary_to_dict(
         followup_summary(db=db, patient_id=patient.id, today=local_today(request)), lang

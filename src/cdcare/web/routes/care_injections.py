@@ -10,7 +10,7 @@ re-injection can be sent again with an override reason. Doses are in the product
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -32,15 +32,13 @@ from cdcare.errors import N_, InputError
 from cdcare.i18n import translate
 from cdcare.store.care_models import InjectionSession
 from cdcare.store.models import Patient, User
-from cdcare.web.deps import DB, CurrentUser, audit
+from cdcare.web.deps import DB, CurrentUser, audit, local_today, patient_for
 from cdcare.web.i18n import request_lang
 from cdcare.web.render import render
 from cdcare.web.routes.care_common import (
     POST_DEPS,
     field_str,
     label,
-    load_patient,
-    local_today,
     number,
 )
 
@@ -130,9 +128,13 @@ def _page(
 
 
 @router.get("/patients/{patient_id}/injections")
-def injection_log(request: Request, patient_id: int, db: DB, user: CurrentUser) -> Response:
+def injection_log(
+    request: Request,
+    db: DB,
+    user: CurrentUser,
+    patient: Annotated[Patient, patient_for(Action.CARE_VIEW)],
+) -> Response:
     """The patient's injection sessions, newest first."""
-    patient = load_patient(db, user, patient_id, Action.CARE_VIEW)
     audit(request, db, user, "view", patient_id=patient.id)
     db.commit()
     return _page(request, db, user, patient)
@@ -149,10 +151,12 @@ def _day(raw: str, field: str, default: date) -> date:
 
 @router.post("/patients/{patient_id}/injections", dependencies=POST_DEPS)
 async def injection_record(
-    request: Request, patient_id: int, db: DB, user: CurrentUser
+    request: Request,
+    db: DB,
+    user: CurrentUser,
+    patient: Annotated[Patient, patient_for(Action.INJECTION_RECORD)],
 ) -> Response:
     """Log a session from a checked plan; a refusal is shown (422) and nothing is saved."""
-    patient = load_patient(db, user, patient_id, Action.INJECTION_RECORD)
     form = await request.form()
     lang = request_lang(request)
     today = local_today(request)
@@ -202,10 +206,13 @@ def _dose(raw: str) -> float | str:
     dependencies=POST_DEPS,
 )
 async def adverse_event_add(
-    request: Request, patient_id: int, session_id: int, db: DB, user: CurrentUser
+    request: Request,
+    session_id: int,
+    db: DB,
+    user: CurrentUser,
+    patient: Annotated[Patient, patient_for(Action.ADVERSE_EVENT_RECORD)],
 ) -> Response:
     """Link an adverse event to one of the patient's sessions (another patient's → 404)."""
-    patient = load_patient(db, user, patient_id, Action.ADVERSE_EVENT_RECORD)
     form = await request.form()
     values = {k: field_str(form, k) for k in ("onset", "code", "severity", "note")}
     try:

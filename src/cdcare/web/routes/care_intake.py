@@ -5,7 +5,7 @@ checklist and the standing disclaimer (support for the clinician, never a diagno
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -26,7 +26,7 @@ from cdcare.clinical import diagnosis as dx
 from cdcare.errors import N_, InputError
 from cdcare.store.care_models import Course, Intake
 from cdcare.store.models import Patient, User
-from cdcare.web.deps import DB, CurrentUser, audit
+from cdcare.web.deps import DB, CurrentUser, audit, patient_for
 from cdcare.web.i18n import request_lang
 from cdcare.web.render import render
 from cdcare.web.routes.care_common import (
@@ -34,7 +34,6 @@ from cdcare.web.routes.care_common import (
     error_field,
     field_str,
     label,
-    load_patient,
     whole,
 )
 
@@ -165,9 +164,13 @@ def _page(
 
 
 @router.get("/patients/{patient_id}/intake")
-def intake_page(request: Request, patient_id: int, db: DB, user: CurrentUser) -> Response:
+def intake_page(
+    request: Request,
+    db: DB,
+    user: CurrentUser,
+    patient: Annotated[Patient, patient_for(Action.CARE_VIEW)],
+) -> Response:
     """The intake form (pre-filled when recorded) and the diagnosis-support panel."""
-    patient = load_patient(db, user, patient_id, Action.CARE_VIEW)
     row = get_intake(db=db, patient_id=patient.id)
     audit(request, db, user, "view", patient_id=patient.id)
     db.commit()
@@ -175,9 +178,13 @@ def intake_page(request: Request, patient_id: int, db: DB, user: CurrentUser) ->
 
 
 @router.post("/patients/{patient_id}/intake", dependencies=POST_DEPS)
-async def intake_submit(request: Request, patient_id: int, db: DB, user: CurrentUser) -> Response:
+async def intake_submit(
+    request: Request,
+    db: DB,
+    user: CurrentUser,
+    patient: Annotated[Patient, patient_for(Action.INTAKE_RECORD)],
+) -> Response:
     """Create or amend the intake; a bad field re-shows the form (422) with the error there."""
-    patient = load_patient(db, user, patient_id, Action.INTAKE_RECORD)
     form = await request.form()
     existing = get_intake(db=db, patient_id=patient.id)
     reason = field_str(form, "reason")

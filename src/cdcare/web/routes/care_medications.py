@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -18,7 +18,7 @@ from cdcare.care import medications as meds
 from cdcare.care.access import Action
 from cdcare.errors import N_, InputError, NotFound
 from cdcare.store.models import Patient, User
-from cdcare.web.deps import DB, CurrentUser, audit
+from cdcare.web.deps import DB, CurrentUser, audit, local_today, patient_for
 from cdcare.web.i18n import request_lang
 from cdcare.web.render import render
 from cdcare.web.routes.care_common import (
@@ -26,8 +26,6 @@ from cdcare.web.routes.care_common import (
     error_field,
     field_str,
     label,
-    load_patient,
-    local_today,
     number,
 )
 
@@ -71,9 +69,13 @@ def _page(
 
 
 @router.get("/patients/{patient_id}/medications")
-def medications_page(request: Request, patient_id: int, db: DB, user: CurrentUser) -> Response:
+def medications_page(
+    request: Request,
+    db: DB,
+    user: CurrentUser,
+    patient: Annotated[Patient, patient_for(Action.CARE_VIEW)],
+) -> Response:
     """Current and past medication courses with their titrations and side effects."""
-    patient = load_patient(db, user, patient_id, Action.CARE_VIEW)
     audit(request, db, user, "view", patient_id=patient.id)
     db.commit()
     return _page(request, db, user, patient)
@@ -143,9 +145,8 @@ FIELDS = ("drug", "drug_class", "dose", "unit", "frequency", "on", "note", "reas
 
 
 async def _change(
-    request: Request, db: Session, user: User, patient_id: int, kind: str, mid: int = 0
+    request: Request, db: Session, user: User, patient: Patient, kind: str, mid: int = 0
 ) -> Response:
-    patient = load_patient(db, user, patient_id, Action.MEDICATION_RECORD)
     form = await request.form()
     values = {k: field_str(form, k) for k in FIELDS}
     values["mid"] = str(mid)
@@ -166,10 +167,13 @@ async def _change(
 
 @router.post("/patients/{patient_id}/medications", dependencies=POST_DEPS)
 async def medication_start(
-    request: Request, patient_id: int, db: DB, user: CurrentUser
+    request: Request,
+    db: DB,
+    user: CurrentUser,
+    patient: Annotated[Patient, patient_for(Action.MEDICATION_RECORD)],
 ) -> Response:
     """Start a course (drug, class, dose as entered, unit, frequency, start date)."""
-    return await _change(request, db, user, patient_id, "start")
+    return await _change(request, db, user, patient, "start")
 
 
 @router.post(
@@ -177,9 +181,14 @@ async def medication_start(
     dependencies=POST_DEPS,
 )
 async def medication_event(
-    request: Request, patient_id: int, medication_id: int, kind: str, db: DB, user: CurrentUser
+    request: Request,
+    medication_id: int,
+    kind: str,
+    db: DB,
+    user: CurrentUser,
+    patient: Annotated[Patient, patient_for(Action.MEDICATION_RECORD)],
 ) -> Response:
     """``kind`` titrate / side-effect / stop on one of the patient's courses."""
     if kind not in CHANGES or kind == "start":
         raise NotFound(N_("Page not found"))
-    return await _change(request, db, user, patient_id, kind, medication_id)
+    return await _change(request, db, user, patient, kind, medication_id)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
@@ -22,6 +21,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
+from cdcare.clock import centre_zone
 from cdcare.education.selfcheck import (
     SelfCheckAnswerError,
     SelfCheckResult,
@@ -41,7 +41,7 @@ from cdcare.errors import N_, NotFound
 from cdcare.i18n import translate
 from cdcare.store.models import Role, User
 from cdcare.web.citations import link_inline_tags
-from cdcare.web.deps import DB, audit, optional_user, verify_csrf
+from cdcare.web.deps import DB, audit, local_today, optional_user, verify_csrf
 from cdcare.web.i18n import request_lang
 from cdcare.web.render import render
 from cdcare.web.routes.portal_common import record_statements
@@ -63,17 +63,12 @@ def _links(url: str) -> list[str]:
     return [u for u in re.split(r"\s*;\s*", url) if u.startswith(("https://", "http://"))]
 
 
-def local_today(request: Request) -> date:
-    """Today's calendar date in the app's time zone (Asia/Seoul by default)."""
-    return datetime.now(ZoneInfo(request.app.state.settings.timezone)).date()
-
-
 def personal_for(
     db: Session, patient_id: int, today: date
 ) -> tuple[list[Statement], datetime | None]:
     """Personalised statements from the patient's record, urgent first (the same notes as the
     portal's ``/me``), and the time of the PHQ-9 they rest on (None without a PHQ-9)."""
-    statements, phq = record_statements(db, patient_id, today, ZoneInfo("Asia/Seoul"))
+    statements, phq = record_statements(db, patient_id, today, centre_zone())
     return statements, phq.assessed_at if phq is not None else None
 
 

@@ -7,16 +7,17 @@ writes an "export" access-log event with it, like the PDF report.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from cdcare.care.access import Action, authorize
-from cdcare.care.patients import get_patient
+from cdcare.care.access import Action
 from cdcare.errors import N_, PermissionDenied
 from cdcare.interop import export_patient
 from cdcare.reports.collect import export_reason
-from cdcare.store.models import Role
-from cdcare.web.deps import DB, CurrentUser, audit
+from cdcare.store.models import Patient, Role
+from cdcare.web.deps import DB, CurrentUser, audit, patient_for
 
 router = APIRouter(prefix="/api/fhir", tags=["fhir"])
 FHIR_JSON = "application/fhir+json"
@@ -24,11 +25,13 @@ FHIR_JSON = "application/fhir+json"
 
 @router.get("/Patient/{patient_id}/$everything")
 def everything(
-    request: Request, patient_id: int, db: DB, user: CurrentUser, reason: str = ""
+    request: Request,
+    db: DB,
+    user: CurrentUser,
+    patient: Annotated[Patient, patient_for(Action.REPORT_EXPORT)],
+    reason: str = "",
 ) -> JSONResponse:
     """The patient's record as a FHIR R4B Bundle (type collection); see docs/fhir.md."""
-    patient = get_patient(db=db, patient_id=patient_id)
-    authorize(user, Action.REPORT_EXPORT, patient)
     if user.role is Role.PATIENT:
         raise PermissionDenied(N_("Your role may not do this ({action})"), action="fhir_export")
     why = export_reason(reason)

@@ -5,18 +5,18 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from starlette.datastructures import FormData
 
-from cdcare.care.access import Action, authorize, scale_action
+from cdcare.care.access import Action, authorize
 from cdcare.care.appointments import KINDS as APPOINTMENT_KINDS
 from cdcare.care.appointments import upcoming
-from cdcare.care.patients import get_patient, latest_assessments, record_assessment
+from cdcare.care.patients import latest_assessments, record_assessment, search_patients
 from cdcare.care.timeline import angle_trends, patient_events
 from cdcare.care.videos import get_analysis, latest_result, twstrs_prefill
 from cdcare.clinical.scales import get_instrument, list_instruments, normalise_code
@@ -26,7 +26,7 @@ from cdcare.i18n import translate
 from cdcare.reports.plots import trend_svg
 from cdcare.store.models import Patient, ScaleAssessment, User, Visit
 from cdcare.store.video_models import VideoAnalysis
-from cdcare.web.deps import DB, CurrentUser, audit, verify_csrf
+from cdcare.web.deps import DB, CurrentUser, ScalePatient, audit, patient_for, verify_csrf
 from cdcare.web.i18n import request_lang
 from cdcare.web.links import allowed
 from cdcare.web.render import render
@@ -42,11 +42,7 @@ PLOTTED = ("twstrs", "tsui", "phq9", "gad7")
 def patient_list(request: Request, db: DB, user: CurrentUser, q: str = "") -> Response:
     """Patients of the user's centre, filtered by record number or note text."""
     authorize(user, Action.PATIENT_LIST)
-    query = select(Patient).where(Patient.centre_id == user.centre_id)
-    if q.strip():
-        like = f"%{q.strip()}%"
-        query = query.where(or_(Patient.record_number.ilike(like), Patient.notes.ilike(like)))
-    patients = db.scalars(query.order_by(Patient.record_number).limit(500)).all()
+    patients = search_patients(db=db, centre_id=user.centre_id, text=q)
     audit(request, db, user, "list", target=f"/patients?q={q.strip()}")
     db.commit()
     return render(request, "patients.html", {"patients": patients, "q": q}, user=user)
@@ -65,10 +61,13 @@ def _timeline(db: DB, patient: Patient) -> dict[str, Any]:
 
 
 @router.get("/patients/{patient_id}")
-def patient_page(request: Request, patient_id: int, db: DB, user: CurrentUser) -> Response:
+def patient_page(
+    request: Request,
+    db: DB,
+    user: CurrentUser,
+    patient: Annotated[Patient, patient_for(Action.PATIENT_VIEW)],
+) -> Response:
     """One patient's timeline (visits, scales, videos, injections, medications) with plots."""
-    patient = get_patient(db=db, patient_id=patient_id)
-    authorize(user, Action.PATIENT_VIEW, patient)
     data = _timeline(db, patient)
     lang = request_lang(request)
     plot = (
@@ -183,16 +182,14 @@ def answers_from_form(inst: Instrument, form: FormData) -> tuple[dict[str, str],
 @router.get("/patients/{patient_id}/scales/{instrument}")
 def scale_form(
     request: Request,
-    patient_id: int,
     instrument: str,
     db: DB,
     user: CurrentUser,
+    patient: ScalePatient,
     from_video: int | None = None,
 ) -> Response:
     """The form for one instrument. TWSTRS items a video suggests are pre-filled (marked
     'suggested') from ``from_video``, or else from the latest finished video measurement."""
-    patient = get_patient(db=db, patient_id=patient_id)
-    authorize(user, scale_action(instrument), patient)
     values: dict[str, str] = {}
     video: VideoAnalysis | None = None
     if normalise_code(instrument) == "twstrs":  # pre-fill from the chosen, else latest, video
@@ -210,11 +207,9 @@ def scale_form(
 
 @router.post("/patients/{patient_id}/scales/{instrument}", dependencies=[Depends(verify_csrf)])
 async def scale_submit(
-    request: Request, patient_id: int, instrument: str, db: DB, user: CurrentUser
+    request: Request, instrument: str, db: DB, user: CurrentUser, patient: ScalePatient
 ) -> Response:
     """Score and store the form; a bad field re-shows the form with the error at that field."""
-    patient = get_patient(db=db, patient_id=patient_id)
-    authorize(user, scale_action(instrument), patient)
     inst = get_instrument(instrument)
     values: dict[str, str] = {}
     video: VideoAnalysis | None = None

@@ -6,23 +6,21 @@ its sourced data; every check runs again on the server for each change.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from typing import Any
-from zoneinfo import ZoneInfo
+from datetime import date
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
-from cdcare.care.access import Action, authorize
-from cdcare.care.patients import get_patient
+from cdcare.care.access import Action
 from cdcare.clinical.planning import check_plan, make_plan, plan_document, plan_from_dict
 from cdcare.clinical.posture import parse_pattern
 from cdcare.clinical.posture import patterns as pattern_defs
 from cdcare.clinical.toxins import products
 from cdcare.errors import N_, InputError
 from cdcare.store.models import Patient, User
-from cdcare.web.deps import DB, CurrentUser, audit, verify_csrf
+from cdcare.web.deps import DB, CurrentUser, audit, local_today, patient_for, verify_csrf
 from cdcare.web.i18n import request_lang
 from cdcare.web.render import render
 
@@ -72,7 +70,7 @@ def diagram_points(plan: dict[str, Any] | None) -> list[dict[str, Any]]:
 
 
 def _today(request: Request) -> date:
-    return datetime.now(UTC).astimezone(ZoneInfo(request.app.state.settings.timezone)).date()
+    return local_today(request)
 
 
 def _date(value: str, field: str) -> date | None:
@@ -126,17 +124,15 @@ def _evaluate(
 @router.get("/patients/{patient_id}/plan")
 def plan_page(
     request: Request,
-    patient_id: int,
     db: DB,
     user: CurrentUser,
+    patient: Annotated[Patient, patient_for(Action.INJECTION_PLAN)],
     product: str = "",
     naive: str = "",
     last_injection: str = "",
 ) -> Response:
     """The planner; with ``product`` and one or more ``pattern=CODE[:SIDE]`` it suggests."""
     pattern = " ".join(p for p in request.query_params.getlist("pattern") if p.strip())
-    patient = get_patient(db=db, patient_id=patient_id)
-    authorize(user, Action.INJECTION_PLAN, patient)
     form = {
         "product": product,
         "patterns": pattern,
@@ -176,10 +172,13 @@ def _plan_from_form(form: FormData) -> tuple[dict[str, Any], dict[str, str]]:
 
 
 @router.post("/patients/{patient_id}/plan/check", dependencies=[Depends(verify_csrf)])
-async def plan_check(request: Request, patient_id: int, db: DB, user: CurrentUser) -> Response:
+async def plan_check(
+    request: Request,
+    patient: Annotated[Patient, patient_for(Action.INJECTION_PLAN)],
+    db: DB,
+    user: CurrentUser,
+) -> Response:
     """Re-check edited doses; returns the result fragment (HTMX) or the whole page."""
-    patient = get_patient(db=db, patient_id=patient_id)
-    authorize(user, Action.INJECTION_PLAN, patient)
     plan, fields = _plan_from_form(await request.form())
     state = _evaluate(request, plan, fields)
     status = 422 if state["error"] else 200

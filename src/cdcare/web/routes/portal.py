@@ -13,22 +13,36 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from cdcare.care.access import Action, authorize
-from cdcare.care.diary import entries, record_entry, trigger_codes, weekly_curve
+from cdcare.care.access import Action
+from cdcare.care.diary import (
+    entries,
+    save_day,
+    tick_exercise,
+    trigger_codes,
+    weekly_curve,
+)
 from cdcare.care.injections import adverse_event_codes
-from cdcare.care.patients import get_patient
 from cdcare.care.rehab import adherence, assignments, library, programme_to_dict
 from cdcare.errors import N_, InputError
 from cdcare.store.care_models import DiaryEntry
 from cdcare.store.models import Patient, Role, User
-from cdcare.web.deps import DB, CurrentUser, audit, verify_csrf
+from cdcare.web.deps import (
+    DB,
+    CurrentUser,
+    audit,
+    load_own_record,
+    local_today,
+    own_record,
+    patient_for,
+    verify_csrf,
+)
 from cdcare.web.i18n import request_lang
 from cdcare.web.render import render
 from cdcare.web.routes import portal_questionnaires
@@ -37,8 +51,6 @@ from cdcare.web.routes.portal_common import (
     TREND_DAYS,
     diary_trend,
     entry_on,
-    local_today,
-    own_patient,
     record_statements,
 )
 from cdcare.web.routes.portal_forms import (
@@ -57,7 +69,6 @@ router.include_router(portal_questionnaires.router)
 
 LIST_DAYS = 14  # the diary page lists this many days
 T = TypeVar("T")
-AMEND_REASON = "patient portal"  # kept with the earlier version of a rewritten diary day
 
 
 def _labels(lang: str) -> dict[str, Any]:
@@ -88,7 +99,7 @@ def home(request: Request, db: DB, user: CurrentUser) -> Response:
     """The patient's home: personal notes from their record, today's diary, links."""
     if user.role is not Role.PATIENT:
         return RedirectResponse(home_for(user), status_code=303)
-    patient = own_patient(db, user, Action.PATIENT_VIEW)
+    patient = load_own_record(db, user, Action.PATIENT_VIEW)
     today = local_today(request)
     zone = ZoneInfo(request.app.state.settings.timezone)
     statements, phq = record_statements(db, patient.id, today, zone)
@@ -166,11 +177,15 @@ def _values_of(e: DiaryEntry | None, day: date) -> DiaryForm:
 
 @router.get("/me/diary")
 def diary_form(
-    request: Request, db: DB, user: CurrentUser, day: str = "", saved: str = ""
+    request: Request,
+    db: DB,
+    user: CurrentUser,
+    patient: Annotated[Patient, own_record(Action.DIARY_WRITE)],
+    day: str = "",
+    saved: str = "",
 ) -> Response:
     """Today's diary form (or ``?day=YYYY-MM-DD``, not in the future), the last 14 days and a
     trend plot; a day already written is pre-filled and saving it again amends it."""
-    patient = own_patient(db, user, Action.DIARY_WRITE)
     today = local_today(request)
     audit(request, db, user, "view", patient_id=patient.id)
     db.commit()
@@ -190,19 +205,23 @@ def parse_day_arg(raw: str, today: date) -> date:
 
 
 @router.post("/me/diary", dependencies=[Depends(verify_csrf)])
-async def diary_submit(request: Request, db: DB, user: CurrentUser) -> Response:
+async def diary_submit(
+    request: Request,
+    db: DB,
+    user: CurrentUser,
+    patient: Annotated[Patient, own_record(Action.DIARY_WRITE)],
+) -> Response:
     """Save one day; field errors re-show the form at the field (422) and nothing is saved."""
-    patient = own_patient(db, user, Action.DIARY_WRITE)
     today = local_today(request)
     raw = await request.form()
     data, form = parse_diary_form({k: [str(v) for v in raw.getlist(k)] for k in raw}, today)
     existing = entry_on(db, patient.id, data.day) if data else None
     if data is not None:
         try:
-            row = record_entry(
+            row, kind = save_day(
                 db=db,
                 patient_id=patient.id,
-                entry_date=data.day,
+                day=data.day,
                 severity=data.severity,
                 pain=data.pain,
                 triggers=data.triggers,
@@ -210,7 +229,6 @@ async def diary_submit(request: Request, db: DB, user: CurrentUser) -> Response:
                 side_effects=data.side_effects,
                 note=data.note,
                 user_id=user.id,
-                reason=AMEND_REASON if existing else "",
                 today=today,
             )
         except InputError as err:  # e.g. a day before the birth year
@@ -218,7 +236,6 @@ async def diary_submit(request: Request, db: DB, user: CurrentUser) -> Response:
             params = {k: v for k, v in err.params.items() if k != "field"}
             form.errors["date"] = DiaryFieldError(err.message, field="date", **params)
         else:
-            kind = "amend" if existing else "create"
             audit(request, db, user, kind, patient_id=patient.id, target=f"diary_entry:{row.id}")
             db.commit()
             return RedirectResponse(
@@ -267,22 +284,31 @@ def _exercise_page(
 
 
 @router.get("/me/exercises")
-def exercises(request: Request, db: DB, user: CurrentUser, saved: str = "") -> Response:
+def exercises(
+    request: Request,
+    db: DB,
+    user: CurrentUser,
+    patient: Annotated[Patient, own_record(Action.DIARY_WRITE)],
+    saved: str = "",
+) -> Response:
     """The programmes assigned to the patient, today's tick and adherence over 4 weeks."""
-    patient = own_patient(db, user, Action.DIARY_WRITE)
     audit(request, db, user, "view", patient_id=patient.id)
     db.commit()
     return _exercise_page(request, db, user, patient, {}, saved=bool(saved))
 
 
 @router.post("/me/exercises/today", dependencies=[Depends(verify_csrf)])
-async def exercise_tick(request: Request, db: DB, user: CurrentUser) -> Response:
+async def exercise_tick(
+    request: Request,
+    db: DB,
+    user: CurrentUser,
+    patient: Annotated[Patient, own_record(Action.DIARY_WRITE)],
+) -> Response:
     """Record in today's diary whether the exercises were done (``done`` = yes/no).
 
     Today's diary entry keeps its other answers (an amendment with the earlier version kept);
     without an entry yet, ``severity`` and ``pain`` (0–10) are needed to start it.
     """
-    patient = own_patient(db, user, Action.DIARY_WRITE)
     today = local_today(request)
     form = await request.form()
     entry = entry_on(db, patient.id, today)
@@ -302,21 +328,16 @@ async def exercise_tick(request: Request, db: DB, user: CurrentUser) -> Response
     pain = entry.pain if entry else field("pain", parse_score)
     if errors or done is None or severity is None or pain is None:
         return _exercise_page(request, db, user, patient, errors, status=422)
-    row = record_entry(
+    row, kind = tick_exercise(
         db=db,
         patient_id=patient.id,
-        entry_date=today,
+        day=today,
+        done=done,
         severity=severity,
         pain=pain,
-        triggers=entry.triggers if entry else (),
-        exercise_done=done,
-        side_effects=entry.side_effects if entry else (),
-        note=entry.note if entry else "",
         user_id=user.id,
-        reason=AMEND_REASON if entry else "",
         today=today,
     )
-    kind = "amend" if entry else "create"
     audit(request, db, user, kind, patient_id=patient.id, target=f"diary_entry:{row.id}")
     db.commit()
     return RedirectResponse("/me/exercises?saved=1", status_code=303)
@@ -326,11 +347,14 @@ async def exercise_tick(request: Request, db: DB, user: CurrentUser) -> Response
 
 
 @router.get("/patients/{patient_id}/diary")
-def diary_summary(request: Request, patient_id: int, db: DB, user: CurrentUser) -> Response:
+def diary_summary(
+    request: Request,
+    db: DB,
+    user: CurrentUser,
+    patient: Annotated[Patient, patient_for(Action.PATIENT_VIEW)],
+) -> Response:
     """HTML fragment: the patient's diary of the last 28 days as weekly means (week 1 = the
     oldest 7 days), exercise adherence and a daily plot. Severity and pain 0–10."""
-    patient = get_patient(db=db, patient_id=patient_id)
-    authorize(user, Action.PATIENT_VIEW, patient)
     today = local_today(request)
     since = today - timedelta(days=TREND_DAYS - 1)
     rows = list(entries(db=db, patient_id=patient.id, since=since))

@@ -3,43 +3,25 @@ one diary day and the diary trend plot."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from zoneinfo import ZoneInfo
 
-from fastapi import Request
 from sqlalchemy.orm import Session
 
-from cdcare.care.access import Action, authorize
-from cdcare.care.diary import entries
-from cdcare.care.patients import get_patient
+from cdcare.care.diary import entry_on as diary_entry_on
 from cdcare.education.statements import Statement
-from cdcare.errors import N_, PermissionDenied
+from cdcare.errors import N_
 from cdcare.i18n import translate
 from cdcare.reports.plots import trend_svg
 from cdcare.store.care_models import DiaryEntry
-from cdcare.store.models import Patient, Role, ScaleAssessment, User
+from cdcare.store.models import ScaleAssessment
 
 TREND_DAYS = 28  # trend plot, adherence and the clinician's block cover this many days
 
 
-def local_today(request: Request) -> date:
-    """Today's calendar date in the app's time zone."""
-    return datetime.now(ZoneInfo(request.app.state.settings.timezone)).date()
-
-
-def own_patient(db: Session, user: User, action: Action) -> Patient:
-    """The logged-in patient's own record, if their role allows ``action`` (else 403)."""
-    if user.role is not Role.PATIENT or user.patient_id is None:
-        raise PermissionDenied(N_("These pages are for patients; staff use the patient list"))
-    patient = get_patient(db=db, patient_id=user.patient_id)
-    authorize(user, action, patient)
-    return patient
-
-
 def entry_on(db: Session, patient_id: int, day: date) -> DiaryEntry | None:
     """The diary entry of ``day``, or None."""
-    found = entries(db=db, patient_id=patient_id, since=day, until=day)
-    return found[0] if found else None
+    return diary_entry_on(db=db, patient_id=patient_id, day=day)
 
 
 def diary_trend(rows: list[DiaryEntry], lang: str) -> str:

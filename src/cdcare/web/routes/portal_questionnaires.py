@@ -3,19 +3,19 @@ the clinic's form and checks, and a plain-language result page (safety message f
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy.orm import Session
 
 from cdcare.care.access import Action, authorize, scale_action
 from cdcare.care.patients import latest_assessments, record_assessment
 from cdcare.clinical.scales import get_instrument
 from cdcare.errors import N_, NotFound, ScaleError
 from cdcare.store.models import Patient, ScaleAssessment, User
-from cdcare.web.deps import DB, CurrentUser, audit, verify_csrf
+from cdcare.web.deps import DB, CurrentUser, audit, own_record, verify_csrf
 from cdcare.web.render import render
 from cdcare.web.routes.patients import FORM_INSTRUMENTS, answers_from_form, form_page
-from cdcare.web.routes.portal_common import own_patient
 from cdcare.web.routes.portal_forms import questionnaire_statements
 
 router = APIRouter(tags=["portal"])
@@ -25,9 +25,13 @@ QUESTIONNAIRES = tuple(c for c in FORM_INSTRUMENTS if scale_action(c) is Action.
 
 
 @router.get("/me/questionnaires")
-def questionnaires(request: Request, db: DB, user: CurrentUser) -> Response:
+def questionnaires(
+    request: Request,
+    db: DB,
+    user: CurrentUser,
+    patient: Annotated[Patient, own_record(Action.SCALE_SELF_REPORT)],
+) -> Response:
     """The questionnaires the patient fills in, with the date and total of the latest."""
-    patient = own_patient(db, user, Action.SCALE_SELF_REPORT)
     latest: dict[str, ScaleAssessment] = {}
     for a in latest_assessments(db=db, patient_id=patient.id):
         latest.setdefault(a.instrument, a)
@@ -41,8 +45,7 @@ def questionnaires(request: Request, db: DB, user: CurrentUser) -> Response:
     )
 
 
-def _questionnaire(db: Session, user: User, code: str) -> Patient:
-    patient = own_patient(db, user, Action.SCALE_SELF_REPORT)
+def _questionnaire(user: User, patient: Patient, code: str) -> Patient:
     if code not in FORM_INSTRUMENTS:
         raise NotFound(N_("Questionnaire {code} not found"), code=code)
     authorize(user, scale_action(code), patient)  # clinician-rated scales: 403
@@ -50,18 +53,30 @@ def _questionnaire(db: Session, user: User, code: str) -> Patient:
 
 
 @router.get("/me/questionnaires/{code}")
-def questionnaire_form(request: Request, code: str, db: DB, user: CurrentUser) -> Response:
+def questionnaire_form(
+    request: Request,
+    code: str,
+    db: DB,
+    user: CurrentUser,
+    patient: Annotated[Patient, own_record(Action.SCALE_SELF_REPORT)],
+) -> Response:
     """The same form as the clinic's (items by code and neutral label)."""
-    patient = _questionnaire(db, user, code)
+    _questionnaire(user, patient, code)
     return form_page(
         request, user, patient, code, {}, None, 200, action=f"/me/questionnaires/{code}"
     )
 
 
 @router.post("/me/questionnaires/{code}", dependencies=[Depends(verify_csrf)])
-async def questionnaire_submit(request: Request, code: str, db: DB, user: CurrentUser) -> Response:
+async def questionnaire_submit(
+    request: Request,
+    code: str,
+    db: DB,
+    user: CurrentUser,
+    patient: Annotated[Patient, own_record(Action.SCALE_SELF_REPORT)],
+) -> Response:
     """Score and store the answers, then show the result; a bad item re-shows the form (422)."""
-    patient = _questionnaire(db, user, code)
+    _questionnaire(user, patient, code)
     values: dict[str, str] = {}
     try:
         values, answers = answers_from_form(get_instrument(code), await request.form())
@@ -80,10 +95,13 @@ async def questionnaire_submit(request: Request, code: str, db: DB, user: Curren
 
 @router.get("/me/results/{assessment_id}")
 def questionnaire_result(
-    request: Request, assessment_id: int, db: DB, user: CurrentUser
+    request: Request,
+    assessment_id: int,
+    db: DB,
+    user: CurrentUser,
+    patient: Annotated[Patient, own_record(Action.SCALE_SELF_REPORT)],
 ) -> Response:
     """One of the patient's own questionnaire results in plain words (another's: 404)."""
-    patient = own_patient(db, user, Action.SCALE_SELF_REPORT)
     row = db.get(ScaleAssessment, assessment_id)
     if row is None or row.patient_id != patient.id or row.instrument not in QUESTIONNAIRES:
         raise NotFound(N_("Assessment {id} not found"), id=assessment_id)

@@ -10,10 +10,10 @@ from fastapi.responses import Response
 from cdcare.care import reminders
 from cdcare.care.access import Action
 from cdcare.errors import CdcareError
-from cdcare.web.deps import DB, CurrentUser, audit, verify_csrf
+from cdcare.store.models import Patient
+from cdcare.web.deps import DB, CurrentUser, audit, own_record, verify_csrf
 from cdcare.web.i18n import request_lang
 from cdcare.web.render import render
-from cdcare.web.routes.portal_common import own_patient
 
 router = APIRouter(tags=["portal"])
 
@@ -38,9 +38,13 @@ def _page(
 
 
 @router.get("/me/reminders")
-def reminders_page(request: Request, db: DB, user: CurrentUser) -> Response:
+def reminders_page(
+    request: Request,
+    db: DB,
+    user: CurrentUser,
+    patient: Annotated[Patient, own_record(Action.DIARY_WRITE)],
+) -> Response:
     """Reminders the clinic sent the patient, and how they want them."""
-    patient = own_patient(db, user, Action.DIARY_WRITE)
     audit(request, db, user, "view", patient_id=patient.id, target="/me/reminders")
     response = _page(request, db, user)
     db.commit()
@@ -52,11 +56,11 @@ def reminders_save(
     request: Request,
     db: DB,
     user: CurrentUser,
+    patient: Annotated[Patient, own_record(Action.DIARY_WRITE)],
     email: Annotated[str, Form()] = "",
     opt_out: Annotated[str, Form()] = "",
 ) -> Response:
     """Save the e-mail address and the opt-out (logged)."""
-    patient = own_patient(db, user, Action.DIARY_WRITE)
     try:
         row = reminders.set_contact(
             db=db, patient_id=patient.id, email=email, opt_out=opt_out == "1"

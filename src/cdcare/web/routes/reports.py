@@ -8,15 +8,16 @@ store has (scales, finished video measurements, the injection log; see ``collect
 from __future__ import annotations
 
 import re
+from typing import Annotated
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from cdcare.care.access import Action, authorize
-from cdcare.care.patients import get_patient
+from cdcare.care.access import Action
 from cdcare.reports.collect import collect_report, export_reason
 from cdcare.reports.pdf import build_pdf
-from cdcare.web.deps import DB, CurrentUser, audit
+from cdcare.store.models import Patient
+from cdcare.web.deps import DB, CurrentUser, audit, patient_for
 from cdcare.web.i18n import request_lang
 
 router = APIRouter(tags=["reports"])
@@ -24,11 +25,13 @@ router = APIRouter(tags=["reports"])
 
 @router.get("/patients/{patient_id}/report.pdf")
 def report_pdf(
-    request: Request, patient_id: int, db: DB, user: CurrentUser, reason: str = ""
+    request: Request,
+    db: DB,
+    user: CurrentUser,
+    patient: Annotated[Patient, patient_for(Action.REPORT_EXPORT)],
+    reason: str = "",
 ) -> Response:
     """The patient's visit report as a PDF attachment, in the request's language."""
-    patient = get_patient(db=db, patient_id=patient_id)
-    authorize(user, Action.REPORT_EXPORT, patient)
     why = export_reason(reason)
     settings = request.app.state.settings
     data = collect_report(

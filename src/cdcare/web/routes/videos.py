@@ -13,15 +13,14 @@ from __future__ import annotations
 import errno
 import uuid
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Annotated, Any, BinaryIO
 
 import anyio.to_thread
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
-from cdcare.care.access import Action, authorize
-from cdcare.care.patients import get_patient
+from cdcare.care.access import Action
 from cdcare.care.storage import MSG_DISK_FULL, MSG_QUOTA, StorageFull, quota_room
 from cdcare.care.videos import create_analysis, error_text, get_analysis, list_analyses
 from cdcare.education.measurement import describe_posture
@@ -33,7 +32,7 @@ from cdcare.store.models import Patient, User
 from cdcare.store.video_models import JobStatus, VideoAnalysis
 from cdcare.video.contract import Series, VideoResult
 from cdcare.video.spectrum import angle_spectra
-from cdcare.web.deps import DB, CurrentUser, audit, verify_csrf
+from cdcare.web.deps import DB, CurrentUser, audit, patient_for, verify_csrf
 from cdcare.web.hardening import TooLarge
 from cdcare.web.i18n import request_lang
 from cdcare.web.render import render
@@ -46,9 +45,9 @@ RECORD_SECONDS = 20  # a neutral recording long enough for posture medians and t
 SUFFIXES = {".mp4", ".mov", ".m4v", ".webm", ".mkv", ".avi"}
 
 
-def _patient(db: DB, user: User, patient_id: int) -> Patient:
-    patient = get_patient(db=db, patient_id=patient_id)
-    authorize(user, Action.VIDEO_UPLOAD, patient)
+def _patient(
+    db: DB, user: User, patient: Annotated[Patient, patient_for(Action.VIDEO_UPLOAD)]
+) -> Patient:
     return patient
 
 
@@ -126,9 +125,13 @@ def status_json(row: VideoAnalysis, lang: str) -> dict[str, Any]:
 
 
 @router.get("/patients/{patient_id}/videos")
-def videos_page(request: Request, patient_id: int, db: DB, user: CurrentUser) -> Response:
+def videos_page(
+    request: Request,
+    db: DB,
+    user: CurrentUser,
+    patient: Annotated[Patient, patient_for(Action.VIDEO_UPLOAD)],
+) -> Response:
     """Upload form and the list of the patient's analyses."""
-    patient = _patient(db, user, patient_id)
     rows = list_analyses(db=db, patient_id=patient.id)
     audit(request, db, user, "view", patient_id=patient.id)
     db.commit()
@@ -136,9 +139,13 @@ def videos_page(request: Request, patient_id: int, db: DB, user: CurrentUser) ->
 
 
 @router.post("/patients/{patient_id}/videos", dependencies=[Depends(verify_csrf)])
-async def upload_video(request: Request, patient_id: int, db: DB, user: CurrentUser) -> Response:
+async def upload_video(
+    request: Request,
+    db: DB,
+    user: CurrentUser,
+    patient: Annotated[Patient, patient_for(Action.VIDEO_UPLOAD)],
+) -> Response:
     """Store the upload and queue its analysis; JSON for scripts/recorders, else a redirect."""
-    patient = _patient(db, user, patient_id)
     form = await request.form()
     try:
         upload = form.get("video")
@@ -211,10 +218,13 @@ def _result_context(request: Request, row: VideoAnalysis) -> dict[str, Any]:
 
 @router.get("/patients/{patient_id}/videos/{analysis_id}")
 def video_result(
-    request: Request, patient_id: int, analysis_id: int, db: DB, user: CurrentUser
+    request: Request,
+    analysis_id: int,
+    db: DB,
+    user: CurrentUser,
+    patient: Annotated[Patient, patient_for(Action.VIDEO_UPLOAD)],
 ) -> Response:
     """Progress while the analysis runs; the measurements when it is done."""
-    patient = _patient(db, user, patient_id)
     row = get_analysis(db=db, patient_id=patient.id, analysis_id=analysis_id)
     audit(request, db, user, "view", patient_id=patient.id, target=f"video_analysis:{row.id}")
     db.commit()
@@ -228,10 +238,13 @@ def video_result(
 
 @router.get("/patients/{patient_id}/videos/{analysis_id}/status")
 def video_status(
-    request: Request, patient_id: int, analysis_id: int, db: DB, user: CurrentUser
+    request: Request,
+    analysis_id: int,
+    db: DB,
+    user: CurrentUser,
+    patient: Annotated[Patient, patient_for(Action.VIDEO_UPLOAD)],
 ) -> Response:
     """Polling: JSON for scripts, the status fragment for the page (HTMX)."""
-    patient = _patient(db, user, patient_id)
     row = get_analysis(db=db, patient_id=patient.id, analysis_id=analysis_id)
     if "application/json" in request.headers.get("accept", ""):
         return JSONResponse(status_json(row, request_lang(request)))
@@ -248,7 +261,11 @@ def video_status(
 
 @router.get("/patients/{patient_id}/record")
 def record_page(
-    request: Request, patient_id: int, db: DB, user: CurrentUser, seconds: int = 0
+    request: Request,
+    patient: Annotated[Patient, patient_for(Action.VIDEO_UPLOAD)],
+    db: DB,
+    user: CurrentUser,
+    seconds: int = 0,
 ) -> Response:
     """Record a neutral 20-second clip with the browser's camera and send it for analysis.
 
@@ -256,6 +273,5 @@ def record_page(
     image's right, as with a clinic camera; only the on-screen preview is mirrored.
     ``seconds`` (5–60) changes the length of the recording, default 20 s.
     """
-    patient = _patient(db, user, patient_id)
     length = min(max(seconds, 5), 60) if seconds else RECORD_SECONDS
     return render(request, "record.html", {"patient": patient, "seconds": length}, user=user)

@@ -4,9 +4,7 @@ and guidance, checked on every save, recorded once) and its note, signed with th
 from __future__ import annotations
 
 import re
-from datetime import datetime
-from typing import Any
-from zoneinfo import ZoneInfo
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
@@ -14,7 +12,6 @@ from fastapi.responses import RedirectResponse, Response
 from cdcare.care import visits
 from cdcare.care.access import Action, authorize
 from cdcare.care.injections import add_adverse_event, adverse_event_codes, sessions
-from cdcare.care.patients import get_patient
 from cdcare.clinical.planning import Guidance
 from cdcare.clinical.posture import muscles
 from cdcare.clinical.toxins import products
@@ -24,7 +21,7 @@ from cdcare.reports.pdf import build_pdf
 from cdcare.store.care_models import InjectionSession
 from cdcare.store.clinic_models import VisitPlan
 from cdcare.store.models import Patient, User, Visit
-from cdcare.web.deps import DB, CurrentUser, audit, verify_csrf
+from cdcare.web.deps import DB, CurrentUser, audit, local_today, patient_for, verify_csrf
 from cdcare.web.i18n import request_lang
 from cdcare.web.render import render
 
@@ -40,15 +37,11 @@ ANGLE_NAMES = {
 
 
 def _today(request: Request) -> Any:
-    return datetime.now(ZoneInfo(request.app.state.settings.timezone)).date()
+    return local_today(request)
 
 
-def _load(
-    db: DB, user: User, patient_id: int, visit_id: int, action: Action
-) -> tuple[Patient, Visit]:
-    patient = get_patient(db=db, patient_id=patient_id)
-    authorize(user, action, patient)
-    return patient, visits.get_visit(db=db, patient_id=patient.id, visit_id=visit_id)
+def _visit(db: DB, patient: Patient, visit_id: int) -> Visit:
+    return visits.get_visit(db=db, patient_id=patient.id, visit_id=visit_id)
 
 
 def _page(
@@ -123,10 +116,13 @@ def _page(
 
 
 @router.post("/patients/{patient_id}/visits/today", dependencies=CSRF)
-def visit_today(request: Request, patient_id: int, db: DB, user: CurrentUser) -> Response:
+def visit_today(
+    request: Request,
+    db: DB,
+    user: CurrentUser,
+    patient: Annotated[Patient, patient_for(Action.CARE_VIEW)],
+) -> Response:
     """Open today's visit of the patient (started if none yet)."""
-    patient = get_patient(db=db, patient_id=patient_id)
-    authorize(user, Action.CARE_VIEW, patient)
     visit = visits.open_today(
         db=db, patient_id=patient.id, clinician_id=user.id, today=_today(request)
     )
@@ -137,11 +133,16 @@ def visit_today(request: Request, patient_id: int, db: DB, user: CurrentUser) ->
 
 @router.get("/patients/{patient_id}/visits/{visit_id}")
 def visit_page(
-    request: Request, patient_id: int, visit_id: int, db: DB, user: CurrentUser, compare: str = ""
+    request: Request,
+    visit_id: int,
+    db: DB,
+    user: CurrentUser,
+    patient: Annotated[Patient, patient_for(Action.CARE_VIEW)],
+    compare: str = "",
 ) -> Response:
     """The visit: video measurement and its change since an earlier visit (``compare``), scales,
     plan draft with its checks, injection, note and signature."""
-    patient, visit = _load(db, user, patient_id, visit_id, Action.CARE_VIEW)
+    visit = _visit(db, patient, visit_id)
     chosen = int(compare) if compare.strip().isdigit() else None
     return _page(request, db, user, patient, visit, compare=chosen)
 
@@ -157,10 +158,14 @@ def _rows(form: Any) -> list[dict[str, str]]:
 
 @router.post("/patients/{patient_id}/visits/{visit_id}/plan/check", dependencies=CSRF)
 async def visit_plan_check(
-    request: Request, patient_id: int, visit_id: int, db: DB, user: CurrentUser
+    request: Request,
+    visit_id: int,
+    db: DB,
+    user: CurrentUser,
+    patient: Annotated[Patient, patient_for(Action.INJECTION_PLAN)],
 ) -> Response:
     """Live check (HTMX): save the draft as typed and answer the checks fragment."""
-    patient, visit = _load(db, user, patient_id, visit_id, Action.INJECTION_PLAN)
+    visit = _visit(db, patient, visit_id)
     form = await request.form()
     lang = request_lang(request)
     error = ""
@@ -196,10 +201,14 @@ async def visit_plan_check(
 
 @router.post("/patients/{patient_id}/visits/{visit_id}/plan", dependencies=CSRF)
 async def visit_plan(
-    request: Request, patient_id: int, visit_id: int, db: DB, user: CurrentUser
+    request: Request,
+    visit_id: int,
+    db: DB,
+    user: CurrentUser,
+    patient: Annotated[Patient, patient_for(Action.INJECTION_PLAN)],
 ) -> Response:
     """Save the draft as entered; with action=record also record it as the injection."""
-    patient, visit = _load(db, user, patient_id, visit_id, Action.INJECTION_PLAN)
+    visit = _visit(db, patient, visit_id)
     form = await request.form()
     rows = _rows(form)
     lang = request_lang(request)
@@ -246,9 +255,9 @@ async def visit_plan(
 
 
 async def _note_action(
-    request: Request, patient_id: int, visit_id: int, db: DB, user: User, what: str
+    request: Request, patient: Patient, visit_id: int, db: DB, user: User, what: str
 ) -> Response:
-    patient, visit = _load(db, user, patient_id, visit_id, Action.INJECTION_RECORD)
+    visit = _visit(db, patient, visit_id)
     form = await request.form()
     text = str(form.get("text", ""))
     try:
@@ -279,34 +288,51 @@ async def _note_action(
 
 @router.post("/patients/{patient_id}/visits/{visit_id}/note", dependencies=CSRF)
 async def visit_note(
-    request: Request, patient_id: int, visit_id: int, db: DB, user: CurrentUser
+    request: Request,
+    visit_id: int,
+    db: DB,
+    user: CurrentUser,
+    patient: Annotated[Patient, patient_for(Action.INJECTION_RECORD)],
 ) -> Response:
     """Write or edit the unsigned note."""
-    return await _note_action(request, patient_id, visit_id, db, user, "save")
+    return await _note_action(request, patient, visit_id, db, user, "save")
 
 
 @router.post("/patients/{patient_id}/visits/{visit_id}/note/sign", dependencies=CSRF)
 async def visit_note_sign(
-    request: Request, patient_id: int, visit_id: int, db: DB, user: CurrentUser
+    request: Request,
+    visit_id: int,
+    db: DB,
+    user: CurrentUser,
+    patient: Annotated[Patient, patient_for(Action.INJECTION_RECORD)],
 ) -> Response:
     """Sign the note: the password again, then it is frozen with its hash."""
-    return await _note_action(request, patient_id, visit_id, db, user, "sign")
+    return await _note_action(request, patient, visit_id, db, user, "sign")
 
 
 @router.post("/patients/{patient_id}/visits/{visit_id}/note/amend", dependencies=CSRF)
 async def visit_note_amend(
-    request: Request, patient_id: int, visit_id: int, db: DB, user: CurrentUser
+    request: Request,
+    visit_id: int,
+    db: DB,
+    user: CurrentUser,
+    patient: Annotated[Patient, patient_for(Action.INJECTION_RECORD)],
 ) -> Response:
     """Start an amendment of the signed note (the original is kept)."""
-    return await _note_action(request, patient_id, visit_id, db, user, "amend")
+    return await _note_action(request, patient, visit_id, db, user, "amend")
 
 
 @router.get("/patients/{patient_id}/visits/{visit_id}/report.pdf")
 def visit_pdf(
-    request: Request, patient_id: int, visit_id: int, db: DB, user: CurrentUser, reason: str = ""
+    request: Request,
+    visit_id: int,
+    db: DB,
+    user: CurrentUser,
+    patient: Annotated[Patient, patient_for(Action.REPORT_EXPORT)],
+    reason: str = "",
 ) -> Response:
     """The patient's report with the plan recorded at this visit (export reason required)."""
-    patient, visit = _load(db, user, patient_id, visit_id, Action.REPORT_EXPORT)
+    visit = _visit(db, patient, visit_id)
     authorize(user, Action.CARE_VIEW, patient)
     why = export_reason(reason)
     settings = request.app.state.settings
@@ -336,10 +362,14 @@ def visit_pdf(
 
 @router.post("/patients/{patient_id}/visits/{visit_id}/adverse-events", dependencies=CSRF)
 async def visit_adverse_event(
-    request: Request, patient_id: int, visit_id: int, db: DB, user: CurrentUser
+    request: Request,
+    visit_id: int,
+    db: DB,
+    user: CurrentUser,
+    patient: Annotated[Patient, patient_for(Action.ADVERSE_EVENT_RECORD)],
 ) -> Response:
     """Report an adverse event of one of the patient's recent sessions from the visit."""
-    patient, visit = _load(db, user, patient_id, visit_id, Action.ADVERSE_EVENT_RECORD)
+    visit = _visit(db, patient, visit_id)
     form = await request.form()
     sid = str(form.get("session_id", ""))
     try:

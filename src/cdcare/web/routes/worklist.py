@@ -3,7 +3,6 @@ mark handled (kept, audited)."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -14,6 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from cdcare.care import worklist as wl
 from cdcare.care.access import Action, authorize
 from cdcare.care.appointments import KINDS
+from cdcare.clock import local_today as centre_today
 from cdcare.errors import N_, InputError
 from cdcare.i18n import translate
 from cdcare.web.deps import DB, CurrentUser, audit, verify_csrf
@@ -53,7 +53,7 @@ def worklist_page(
     """Today's worklist of the user's centre."""
     authorize(user, Action.CARE_VIEW)
     zone = ZoneInfo(request.app.state.settings.timezone)
-    today = datetime.now(zone).date()
+    today = centre_today(zone)
     result = wl.build_worklist(
         db=db,
         centre_id=user.centre_id,
