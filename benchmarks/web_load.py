@@ -117,7 +117,8 @@ def server(env: dict[str, str], workers: int) -> Iterator[str]:
     cmd = [CDCARE, "serve", "--host", "127.0.0.1", "--port", str(port)]
     if workers > 1:
         cmd += ["--workers", str(workers)]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    log = open(Path(env["CDCARE_DATA_DIR"]) / "serve.log", "w")  # noqa: SIM115 (closed below)
+    proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -136,6 +137,14 @@ def server(env: dict[str, str], workers: int) -> Iterator[str]:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log.close()
+        errors = [
+            ln
+            for ln in (Path(env["CDCARE_DATA_DIR"]) / "serve.log").read_text().splitlines()
+            if "Error" in ln or "Traceback" in ln
+        ]
+        if errors:
+            print(f"  server log: {len(errors)} error lines, last: {errors[-1][:300]}")
 
 
 @dataclass
@@ -168,8 +177,13 @@ def _client_loop(
 ) -> None:
     """One client: log in, wait for the others, then loop until ``holder["stop"]``."""
     with requests.Session() as client:
-        token = _login(client, base, USERS[n % len(USERS)])
-        ids = [p["id"] for p in client.get(f"{base}/api/patients").json()]
+        try:
+            token = _login(client, base, USERS[n % len(USERS)])
+            ids = [p["id"] for p in client.get(f"{base}/api/patients").json()]
+        except (RuntimeError, requests.RequestException, ValueError) as exc:
+            tally.add(0.0, False, f"login: {exc}")  # counted as an error, the run goes on
+            start.wait()
+            return
         start.wait()
         i = n
         while time.monotonic() < holder["stop"]:
