@@ -180,7 +180,7 @@ def _client_loop(
         try:
             token = _login(client, base, USERS[n % len(USERS)])
             ids = [p["id"] for p in client.get(f"{base}/api/patients").json()]
-        except (RuntimeError, requests.RequestException, ValueError) as exc:
+        except (RuntimeError, requests.RequestException, ValueError, KeyError) as exc:
             tally.add(0.0, False, f"login: {exc}")  # counted as an error, the run goes on
             start.wait()
             return
