@@ -9,7 +9,6 @@ change is written to the access log as done by ``cli:<login name>``.
 
 from __future__ import annotations
 
-import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from cdcare.care import users
 from cdcare.care.audit import log_event
-from cdcare.cli.context import current_lang, engine
+from cdcare.cli.context import cli_actor, current_lang, engine
 from cdcare.cli.main import app
 from cdcare.errors import N_, InputError, NotFound
 from cdcare.i18n import translate
@@ -52,15 +51,8 @@ def _db() -> Iterator[Session]:
         yield db
 
 
-def _cli_name() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"[:80]
-    except (KeyError, OSError):
-        return "cli"
-
-
 def _log(db: Session, action: str, target: str, patient_id: int | None = None) -> None:
-    log_event(db=db, action=action, username=_cli_name(), target=target, patient_id=patient_id)
+    log_event(db=db, action=action, username=cli_actor(), target=target, patient_id=patient_id)
 
 
 def read_password(path: Path | None) -> str:

@@ -6,7 +6,6 @@ the access log (one event per patient and one for the dataset).
 
 from __future__ import annotations
 
-import getpass
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -47,7 +46,7 @@ def research_cmd(
                 db=db,
                 centre_code=centre,
                 out_dir=out,
-                exported_by=by or f"cli:{getpass.getuser()}",
+                exported_by=by or context.cli_actor(),
                 reason=why,
                 timezone=settings.timezone,
             )

@@ -7,7 +7,6 @@ installation into a centre in one transaction (refused whole, naming the entry, 
 
 from __future__ import annotations
 
-import getpass
 import json
 import sys
 from pathlib import Path
@@ -63,7 +62,7 @@ def export_cmd(
     if (patient_id is None) == (centre is None):
         raise InputError(N_("Give either a patient id or --centre, not both"))
     why = export_reason(reason)
-    who = by or f"cli:{getpass.getuser()}"
+    who = by or context.cli_actor()
     engine = context.engine()
     try:
         with session_scope(engine) as db:
@@ -107,7 +106,7 @@ def import_cmd(
 ) -> None:
     """Load a FHIR Bundle from another installation into a centre (all or nothing)."""
     data = context.read_json_arg(bundle)
-    who = by or f"cli:{getpass.getuser()}"
+    who = by or context.cli_actor()
     engine = context.engine()
     try:
         with session_scope(engine) as db:

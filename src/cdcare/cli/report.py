@@ -7,7 +7,6 @@ not stored: ``--plan`` adds one (with its product and dose findings) from a plan
 
 from __future__ import annotations
 
-import getpass
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -54,7 +53,7 @@ def report_cmd(
     why = export_reason(reason)
     if not out.parent.is_dir():
         raise InputError(N_("Folder {path} does not exist"), path=str(out.parent))
-    author = by or f"cli:{getpass.getuser()}"
+    author = by or context.cli_actor()
     next_plan = None if plan is None else plan_from_dict(context.read_json_arg(plan))
     findings = () if next_plan is None else tuple(plan_findings(next_plan))
     settings = context.settings()
