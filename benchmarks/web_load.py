@@ -4,8 +4,13 @@ Each client logs in once (its own server-side session), then loops for ``--secon
 patient list (``GET /patients``), one patient's timeline (``GET /patients/{id}``) and a PHQ-9
 saved through the JSON API (``POST /api/patients/{id}/assessments``). Prints, per backend and
 client count: requests, throughput (requests/s), p50/p95/p99 latency in ms, errors (any status
-other than the expected one, or a transport error) and how many answers mentioned
-"database is locked". Targets (issue): at 50 clients p95 < 200 ms, zero errors, zero locks.
+other than the expected one, a transport error, or a client whose login failed) and "database
+is locked" seen in an answer or in the server's log. After each backend: the errors by kind and
+the server log's error lines by kind (``--keep-logs DIR`` keeps ``serve.log``). Targets
+(issue): at 50 clients p95 < 200 ms, zero errors, zero locks.
+
+The server is the ``cdcare`` script of this interpreter's environment; it imports ``cdcare``
+from ``PYTHONPATH`` first (a worktree), and the header line says which package it runs.
 
 Only loopback traffic; every loop is bounded in time. Run:
 
@@ -23,6 +28,7 @@ import argparse
 import glob
 import os
 import pwd
+import re
 import shutil
 import socket
 import statistics
@@ -31,6 +37,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -108,9 +115,25 @@ def postgres() -> Iterator[str]:
         shutil.rmtree(datadir, ignore_errors=True)
 
 
+def log_errors(text: str) -> Counter[str]:
+    """Error lines of a server log by kind (the exception class or the log message)."""
+    kinds: Counter[str] = Counter()
+    for line in text.splitlines():
+        if "database is locked" in line:
+            kinds["database is locked"] += 1
+        elif re.match(r"^[\w.]+(Error|Exception): ", line):
+            kinds[line.split(":", 1)[0]] += 1
+        elif line.startswith("ERROR") or " 500 " in line:
+            kinds[line[:120]] += 1
+    return kinds
+
+
 @contextmanager
-def server(env: dict[str, str], workers: int) -> Iterator[str]:
-    """Migrate, load the demo centre, serve on a free loopback port; yields the base URL."""
+def server(env: dict[str, str], workers: int, keep: Path | None) -> Iterator[str]:
+    """Migrate, load the demo centre, serve on a free loopback port; yields the base URL.
+
+    The server's output goes to ``serve.log`` in the data dir (copied to ``keep`` at the end).
+    """
     subprocess.run([CDCARE, "db", "upgrade"], env=env, check=True, capture_output=True)
     subprocess.run([CDCARE, "demo", "--if-empty"], env=env, check=True, capture_output=True)
     port = _free_port()
@@ -138,13 +161,10 @@ def server(env: dict[str, str], workers: int) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
-        errors = [
-            ln
-            for ln in (Path(env["CDCARE_DATA_DIR"]) / "serve.log").read_text().splitlines()
-            if "Error" in ln or "Traceback" in ln
-        ]
-        if errors:
-            print(f"  server log: {len(errors)} error lines, last: {errors[-1][:300]}")
+        if keep is not None:
+            keep.mkdir(parents=True, exist_ok=True)
+            backend = "pg" if "postgresql" in env.get("CDCARE_DATABASE_URL", "") else "sqlite"
+            shutil.copy(Path(env["CDCARE_DATA_DIR"]) / "serve.log", keep / f"serve-{backend}.log")
 
 
 @dataclass
@@ -152,13 +172,18 @@ class Tally:
     latencies_ms: list[float] = field(default_factory=list)
     errors: int = 0
     locked: int = 0
+    kinds: Counter[str] = field(default_factory=Counter)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def add(self, ms: float, ok: bool, body: str) -> None:
+    def add(self, ms: float | None, ok: bool, body: str, kind: str = "") -> None:
+        """One outcome; ``ms`` None (a failed login) counts as an error but is not timed."""
         with self.lock:
-            self.latencies_ms.append(ms)
+            if ms is not None:
+                self.latencies_ms.append(ms)
             self.errors += 0 if ok else 1
             self.locked += "database is locked" in body
+            if not ok:
+                self.kinds[kind or body[:80]] += 1
 
 
 def _login(client: requests.Session, base: str, username: str) -> str:
@@ -181,7 +206,7 @@ def _client_loop(
             token = _login(client, base, USERS[n % len(USERS)])
             ids = [p["id"] for p in client.get(f"{base}/api/patients").json()]
         except (RuntimeError, requests.RequestException, ValueError, KeyError) as exc:
-            tally.add(0.0, False, f"login: {exc}")  # counted as an error, the run goes on
+            tally.add(None, False, str(exc), f"login: {exc}"[:80])  # an error; the run goes on
             start.wait()
             return
         start.wait()
@@ -206,9 +231,10 @@ def _client_loop(
                             headers={"x-csrf-token": token},
                         )
                     ok, body = resp.status_code == expected, resp.text[:2000]
+                    kind = f"{method} {path.split('/')[1]}: {resp.status_code}"
                 except requests.RequestException as exc:
-                    ok, body = False, str(exc)
-                tally.add((time.perf_counter() - t0) * 1000, ok, body)
+                    ok, body, kind = False, str(exc), f"{method}: {type(exc).__name__}"
+                tally.add((time.perf_counter() - t0) * 1000, ok, body, kind)
 
 
 def run(base: str, clients: int, seconds: float) -> dict[str, float]:
@@ -228,11 +254,13 @@ def run(base: str, clients: int, seconds: float) -> dict[str, float]:
     for t in threads:
         t.join()
     elapsed = time.monotonic() - began
-    lat = sorted(tally.latencies_ms)
+    lat = sorted(tally.latencies_ms) or [float("nan")]
     q = statistics.quantiles(lat, n=100) if len(lat) > 1 else [lat[0]] * 99
+    if tally.kinds:
+        print(f"  client errors: {dict(tally.kinds)}")
     return {
-        "requests": len(lat),
-        "rps": len(lat) / elapsed,
+        "requests": len(tally.latencies_ms),
+        "rps": len(tally.latencies_ms) / elapsed,
         "p50": q[49],
         "p95": q[94],
         "p99": q[98],
@@ -247,7 +275,15 @@ def main() -> None:
     parser.add_argument("--clients", default="50,100", help="comma-separated client counts")
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--workers", type=int, default=2, help="web workers on PostgreSQL")
+    parser.add_argument("--keep-logs", type=Path, default=None, help="copy serve.log here")
     args = parser.parse_args()
+    where = subprocess.run(
+        [sys.executable, "-c", "import cdcare; print(cdcare.__file__)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    print(f"server code: {Path(where).parent}")
     counts = [int(c) for c in args.clients.split(",")]
     backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
     print(
@@ -266,9 +302,17 @@ def main() -> None:
             with ctx as url:
                 if url:
                     env["CDCARE_DATABASE_URL"] = url
-                with server(env, workers) as base:
+                log = Path(tmp) / "serve.log"
+                with server(env, workers, args.keep_logs) as base:
                     for n in counts:
+                        seen = log.stat().st_size
                         r = run(base, n, args.seconds)
+                        with log.open(errors="replace") as fh:
+                            fh.seek(seen)
+                            kinds = log_errors(fh.read())
+                        r["locked"] += kinds["database is locked"]
+                        if kinds:
+                            print(f"  server log errors: {dict(kinds)}")
                         print(
                             f"{label:<22} {n:>7} {r['requests']:>8.0f} {r['rps']:>7.1f} "
                             f"{r['p50']:>7.1f} {r['p95']:>7.1f} {r['p99']:>7.1f} "

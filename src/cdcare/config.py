@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -34,6 +35,12 @@ class Settings(BaseSettings):
       files are written in clear (demo mode).
     - ``audit_key``: key (≥ 32 characters) of the access-log HMAC chain; empty: the key file
       ``data_dir/audit.key`` (created on first use, mode 0600). Keep it outside the database.
+    - ``db_pool_size`` / ``db_max_overflow`` / ``db_pool_timeout``: the connection pool of each
+      server process (default 10 + 30 = 40 connections, the size of the web thread pool, so a
+      busy process never waits for a connection; a wait longer than 30 s is an error). On
+      PostgreSQL ``max_connections`` must cover workers × (size + overflow) plus the CLI.
+    - ``sqlite_busy_timeout``: seconds a SQLite writer waits for the write lock before
+      "database is locked" (default 30).
     """
 
     model_config = SettingsConfigDict(env_prefix="CDCARE_", extra="ignore")
@@ -52,6 +59,10 @@ class Settings(BaseSettings):
     centre_quota_mb: int = 20480
     media_keys: str = ""
     audit_key: str = ""
+    db_pool_size: int = 10
+    db_max_overflow: int = 30
+    db_pool_timeout: float = 30.0
+    sqlite_busy_timeout: float = 30.0
 
     @property
     def effective_database_url(self) -> str:
@@ -59,6 +70,16 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'cdcare.sqlite3').resolve()}"
+
+    @property
+    def engine_options(self) -> dict[str, Any]:
+        """Pool and lock-wait options for :func:`cdcare.store.db.make_engine`."""
+        return {
+            "pool_size": self.db_pool_size,
+            "max_overflow": self.db_max_overflow,
+            "pool_timeout": self.db_pool_timeout,
+            "busy_timeout": self.sqlite_busy_timeout,
+        }
 
 
 @lru_cache(maxsize=1)

@@ -47,10 +47,13 @@ def authenticate(*, db: Session, username: str, password: str) -> User | None:
     """The active user with this username and password, or None.
 
     The same work is done for an unknown username as for a wrong password, so timing does
-    not reveal which accounts exist.
+    not reveal which accounts exist. The read transaction ends (``db.commit()``, nothing is
+    pending at login) before the slow argon2 check, so the pooled connection is not held while
+    the hash is computed (50 simultaneous logins would otherwise starve the pool).
     """
     user = db.scalar(select(User).where(User.username == username.strip()))
     stored = user.password_hash if user is not None and user.active else None
+    db.commit()
     try:
         _hasher.verify(stored or _dummy_hash(), password)
     except (VerificationError, InvalidHashError):

@@ -38,7 +38,7 @@ def engine() -> Engine:
     from cdcare.store.db import make_engine
 
     current = settings()
-    engine = make_engine(current.effective_database_url)
+    engine = make_engine(current.effective_database_url, **current.engine_options)
     install_audit_key(engine, current)
     return engine
 

@@ -58,7 +58,8 @@ def _trend_figure(
     ylabel: str,
     markers: Sequence[tuple[date, str]],
 ) -> Figure:
-    """The trend figure shared by :func:`trend_svg` and :func:`trend_png`."""
+    """The trend figure of :func:`trend_png` (the web pages draw theirs with
+    :func:`cdcare.reports.svg_trend.trend_svg`)."""
     fig, ax = _figure(7.5, 3.0)
     for i, (label, points) in enumerate(series.items()):
         if points:
@@ -87,21 +88,6 @@ def _trend_figure(
     return fig
 
 
-def trend_svg(
-    series: Mapping[str, Sequence[tuple[date, float]]],
-    *,
-    title: str = "",
-    ylabel: str = "",
-    markers: Sequence[tuple[date, str]] = (),
-) -> str:
-    """A line plot of one or more dated series as an SVG document string.
-
-    ``series``: label → (date, value) points; ``markers``: vertical lines (e.g. injections)
-    with a short label.
-    """
-    return _to_svg(_trend_figure(series, title, ylabel, markers))
-
-
 def trend_png(
     series: Mapping[str, Sequence[tuple[date, float]]],
     *,
@@ -110,7 +96,8 @@ def trend_png(
     markers: Sequence[tuple[date, str]] = (),
     dpi: int = 200,
 ) -> bytes:
-    """The same plot as :func:`trend_svg` as PNG bytes, 7.5 × 3.0 inches at ``dpi`` (for PDFs)."""
+    """A dated trend plot as PNG bytes, 7.5 × 3.0 inches at ``dpi`` (for PDFs); the
+    arguments are those of :func:`cdcare.reports.svg_trend.trend_svg`."""
     buf = io.BytesIO()
     _trend_figure(series, title, ylabel, markers).savefig(buf, format="png", dpi=dpi)
     return buf.getvalue()

@@ -1,7 +1,9 @@
 """Engine and session helpers. No global engine: callers create one and pass sessions on.
 
 SQLite connections get ``journal_mode=WAL`` (readers do not block the writer, online backup
-works while the app runs) and ``foreign_keys=ON``. PostgreSQL is used as is.
+works while the app runs), ``foreign_keys=ON`` and a ``busy_timeout`` (how long a writer waits
+for the write lock). PostgreSQL is used as is. A file database (SQLite or PostgreSQL) gets a
+connection pool sized by the settings (:attr:`cdcare.config.Settings.engine_options`).
 """
 
 from __future__ import annotations
@@ -29,22 +31,41 @@ def sqlite_path(url: str) -> Path | None:
     return Path(u.database)
 
 
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA busy_timeout=5000")
-    cur.close()
+def _sqlite_pragmas(busy_ms: int) -> Any:
+    def on_connect(dbapi_conn: Any, _record: Any) -> None:
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute(f"PRAGMA busy_timeout={busy_ms:d}")
+        cur.close()
+
+    return on_connect
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create an engine for ``url``; creates the SQLite file's folder if needed."""
+def make_engine(
+    url: str,
+    *,
+    pool_size: int | None = None,
+    max_overflow: int | None = None,
+    pool_timeout: float | None = None,
+    busy_timeout: float = 30.0,
+    **kwargs: Any,
+) -> Engine:
+    """Create an engine for ``url``; creates the SQLite file's folder if needed.
+
+    ``pool_size``, ``max_overflow``, ``pool_timeout`` (seconds): the queue pool of a file
+    database (None: SQLAlchemy's 5, 10 and 30 s; an in-memory SQLite has no such pool).
+    ``busy_timeout`` (seconds): SQLite's wait for the write lock.
+    """
     path = sqlite_path(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
+    if not is_sqlite(url) or path is not None:
+        pool = {"pool_size": pool_size, "max_overflow": max_overflow, "pool_timeout": pool_timeout}
+        kwargs.update({k: v for k, v in pool.items() if v is not None})
     engine = create_engine(url, future=True, **kwargs)
     if is_sqlite(url):
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_pragmas(round(busy_timeout * 1000)))
     return engine
 
 

@@ -79,7 +79,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     """Build the web app for ``settings`` (default: from the environment)."""
     settings = settings or Settings()
     _secret(settings)  # refuses to start without a real secret outside demo mode
-    engine = engine or make_engine(settings.effective_database_url)
+    engine = engine or make_engine(settings.effective_database_url, **settings.engine_options)
     install_audit_key(engine, settings)  # the access-log chain key, held outside the database
 
     parse_keys(settings.media_keys)  # a malformed key stops start-up, not the first upload

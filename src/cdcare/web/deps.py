@@ -31,7 +31,13 @@ from cdcare.web.security import tokens_match
 
 
 def get_db(request: Request) -> Iterator[Session]:
-    """One session per request; routes commit what they change, errors roll back."""
+    """One session per request; routes commit what they change, errors roll back.
+
+    The session is closed when the route function returns, before the response is sent
+    (``scope="function"``): its pooled connection is back in the pool before the session
+    middleware saves the web session with a connection of its own, so one request never holds
+    two connections (nested checkouts exhaust the pool under load, docs/security.md).
+    """
     with request.app.state.sessions() as session:
         try:
             yield session
@@ -40,7 +46,7 @@ def get_db(request: Request) -> Iterator[Session]:
             raise
 
 
-DB = Annotated[Session, Depends(get_db)]
+DB = Annotated[Session, Depends(get_db, scope="function")]
 
 
 def local_today(request: Request) -> date:

@@ -13,6 +13,7 @@ and a revoked, idle or expired session is refused everywhere at once. Behaviour 
 from __future__ import annotations
 
 import copy
+import logging
 from datetime import timedelta
 from typing import Any
 
@@ -33,6 +34,7 @@ from cdcare.care.sessions import (
 from cdcare.store.security_models import WebSession
 
 COOKIE = "cdcare_session"
+logger = logging.getLogger(__name__)
 
 
 class ServerSessionMiddleware:
@@ -94,6 +96,7 @@ class ServerSessionMiddleware:
                     data["uid"] = row.user_id
                 return row.id, data
         except SQLAlchemyError:  # database down: anonymous; /healthz reports it
+            logger.exception("session lookup failed; the request is treated as anonymous")
             return None, {}
 
     def _save(
@@ -135,6 +138,7 @@ class ServerSessionMiddleware:
         except SQLAlchemyError:
             if uid is not None:
                 raise
+            logger.exception("anonymous session not saved")
             return None  # an anonymous visitor while the database is down
         return self._cookie(token, max_age=int(self.lifetimes.absolute.total_seconds()))
 

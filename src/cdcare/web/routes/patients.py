@@ -23,7 +23,7 @@ from cdcare.clinical.scales import get_instrument, list_instruments, normalise_c
 from cdcare.clinical.scales.base import Instrument
 from cdcare.errors import N_, CdcareError, ScaleError
 from cdcare.i18n import translate
-from cdcare.reports.plots import trend_svg
+from cdcare.reports.svg_trend import trend_svg
 from cdcare.store.models import Patient, ScaleAssessment, User, Visit
 from cdcare.store.video_models import VideoAnalysis
 from cdcare.web.deps import DB, CurrentUser, ScalePatient, audit, patient_for, verify_csrf

@@ -12,7 +12,7 @@ from cdcare.care.diary import entry_on as diary_entry_on
 from cdcare.education.statements import Statement
 from cdcare.errors import N_
 from cdcare.i18n import translate
-from cdcare.reports.plots import trend_svg
+from cdcare.reports.svg_trend import trend_svg
 from cdcare.store.care_models import DiaryEntry
 from cdcare.store.models import ScaleAssessment
 
