@@ -5,9 +5,25 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
+from cdcare.care import totp
 from cdcare.cli.main import run
 from cdcare.store.crypto import MAGIC, decrypt_file, encrypt_file, parse_keys
+from cdcare.store.db import make_engine, session_scope
+from cdcare.store.models import User
+from cdcare.store.security_models import UserTotp
+
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def _stored_totp(tmp_path: Path) -> tuple[int, str]:
+    engine = make_engine(f"sqlite:///{tmp_path / 'cdcare.sqlite3'}")
+    with session_scope(engine) as db:
+        row = db.scalars(select(UserTotp)).one()
+        out = (row.user_id, row.secret)
+    engine.dispose()
+    return out
 
 
 def _keygen(capsys: pytest.CaptureFixture[str]) -> str:
@@ -37,12 +53,24 @@ def test_rotation_end_to_end(
     old_keys = parse_keys(old)
     assert old_keys is not None
     encrypt_file(plain, uploads / "a.mp4", old_keys)
+    engine = make_engine(f"sqlite:///{tmp_path / 'cdcare.sqlite3'}")
+    with session_scope(engine) as db:  # a doctor's second factor, sealed under the old key
+        doctor = db.scalars(select(User).where(User.username == "demo-doctor")).one()
+        db.add(
+            UserTotp(
+                user_id=doctor.id, secret=totp.seal(TOTP_SECRET, user_id=doctor.id, keys=old_keys)
+            )
+        )
+    engine.dispose()
     capsys.readouterr()
 
     monkeypatch.setenv("CDCARE_MEDIA_KEYS", f"{new},{old}")  # step 1: the new key first
     assert run(["db", "verify", str(backup)]) == 0  # old files still readable
-    assert run(["media", "rotate"]) == 0  # step 2: uploads …
-    assert "1 of 1 files rewritten" in capsys.readouterr().err
+    assert run(["media", "rotate"]) == 0  # step 2: uploads and TOTP secrets …
+    said = capsys.readouterr().err
+    assert "1 of 1 files rewritten" in said and "1 TOTP secrets rewritten" in said
+    user_id, sealed = _stored_totp(tmp_path)  # opens with the new key alone
+    assert totp.unseal(sealed, user_id=user_id, keys=parse_keys(new)) == TOTP_SECRET
     assert run(["media", "rotate", str(backup.parent)]) == 0  # … and backups
     assert "1 of 1 files rewritten" in capsys.readouterr().err
 

@@ -8,12 +8,14 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from cdcare.care.totp import rotate_secrets
 from cdcare.cli import context
 from cdcare.cli.main import app
 from cdcare.errors import N_, ConfigError
 from cdcare.i18n import translate
 from cdcare.store.backup import manifest_path, rekey_backup
 from cdcare.store.crypto import generate_key, parse_keys, reencrypt_file
+from cdcare.store.db import session_scope
 
 media_app = typer.Typer(help="Encryption at rest of videos and backups.", no_args_is_help=True)
 app.add_typer(media_app, name="media")
@@ -33,7 +35,8 @@ def rotate(
         typer.Argument(help="Backup files (or folders) to rewrite; default: the kept uploads."),
     ] = None,
 ) -> None:
-    """Rewrite files under the first (current) key; old keys may be removed afterwards."""
+    """Rewrite files, and the TOTP secrets in the database, under the first (current) key; old
+    keys may be removed afterwards."""
     settings = context.settings()
     keys = parse_keys(settings.media_keys)
     if keys is None:
@@ -55,5 +58,17 @@ def rotate(
             N_("{changed} of {total} files rewritten under the current key"),
             context.current_lang(),
         ).format(changed=changed, total=len(files)),
+        highlight=False,
+    )
+    engine = context.engine()
+    try:
+        with session_scope(engine) as db:
+            secrets = rotate_secrets(db=db, keys=keys)
+    finally:
+        engine.dispose()
+    err.print(
+        translate(
+            N_("{changed} TOTP secrets rewritten under the current key"), context.current_lang()
+        ).format(changed=secrets),
         highlight=False,
     )

@@ -15,6 +15,11 @@ Chunk ``i`` uses nonce ``prefix | i (4 bytes) | last (1 byte: 1 for the final ch
 whether it is the last, so an edited byte, reordered chunks, a swapped header or a truncated
 file is refused (:class:`DamagedFile`) rather than read back wrongly. Files without the magic
 prefix are read as they are (written before encryption was configured).
+
+Short secrets kept in database columns (the TOTP secrets) use the same keys through
+:func:`seal_text` / :func:`open_text`: ``cdcenc1:<key id, hex>:<url-safe base64 of nonce (12)
+| AES-GCM ciphertext and tag>``, with a ``context`` (e.g. ``user_totp:7``) as associated data so
+a value copied to another row does not open there. Text without the prefix is returned as is.
 """
 
 from __future__ import annotations
@@ -217,6 +222,50 @@ def plain_copy(path: Path, keys: MediaKeys | None) -> Iterator[Path]:
         tmp.unlink(missing_ok=True)
 
 
+SEALED = "cdcenc1"
+
+
+def seal_text(plain: str, keys: MediaKeys, *, context: str) -> str:
+    """``plain`` encrypted under the current key, bound to ``context`` (database-safe text)."""
+    nonce = secrets.token_bytes(12)
+    blob = nonce + AESGCM(keys.current).encrypt(nonce, plain.encode("utf-8"), context.encode())
+    encoded = base64.urlsafe_b64encode(blob).decode("ascii")
+    return f"{SEALED}:{key_id_of(keys.current).hex()}:{encoded}"
+
+
+def is_sealed(stored: str) -> bool:
+    """True when ``stored`` was written by :func:`seal_text`."""
+    return stored.startswith(SEALED + ":")
+
+
+def sealed_under_current(stored: str, keys: MediaKeys) -> bool:
+    """True when ``stored`` is sealed under the current key (nothing to rotate)."""
+    return is_sealed(stored) and stored.split(":", 2)[1] == key_id_of(keys.current).hex()
+
+
+def open_text(stored: str, keys: MediaKeys | None, *, context: str) -> str:
+    """The plaintext of a :func:`seal_text` value (text without the prefix as is)."""
+    if not is_sealed(stored):
+        return stored
+    if keys is None:
+        raise ConfigError(N_("{path} is encrypted: set CDCARE_MEDIA_KEYS to read it"), path=context)
+    _, key_id, encoded = stored.split(":", 2)
+    key = keys.by_id(bytes.fromhex(key_id)) if len(key_id) == 2 * KEY_ID_LEN else None
+    if key is None:
+        raise ConfigError(
+            N_("{path} was encrypted with a key that is not in CDCARE_MEDIA_KEYS"), path=context
+        )
+    try:
+        blob = base64.urlsafe_b64decode(encoded)
+        plain = AESGCM(key).decrypt(blob[:12], blob[12:], context.encode())
+    except (InvalidTag, ValueError):
+        raise DamagedFile(
+            N_("{path} is damaged or was changed (authentication failed); nothing read"),
+            path=context,
+        ) from None
+    return plain.decode("utf-8")
+
+
 __all__ = [
     "DamagedFile",
     "EncryptingWriter",
@@ -226,7 +275,11 @@ __all__ = [
     "encrypt_file",
     "generate_key",
     "is_encrypted",
+    "is_sealed",
+    "open_text",
     "parse_keys",
     "plain_copy",
     "reencrypt_file",
+    "seal_text",
+    "sealed_under_current",
 ]

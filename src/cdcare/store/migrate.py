@@ -17,18 +17,29 @@ from sqlalchemy import Engine
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def alembic_config(engine: Engine | None = None) -> Config:
-    """An Alembic config for our migrations; ``engine`` is handed to env.py directly."""
+def alembic_config(engine: Engine | None = None, media_keys: str | None = None) -> Config:
+    """An Alembic config for our migrations; ``engine`` is handed to env.py directly.
+
+    ``media_keys``: the ``CDCARE_MEDIA_KEYS`` text for migrations that encrypt data (0011);
+    None: read from the environment's settings.
+    """
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     if engine is not None:
         cfg.attributes["engine"] = engine
+    if media_keys is not None:
+        cfg.attributes["media_keys"] = media_keys
     return cfg
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine, revision: str = "head", *, media_keys: str | None = None) -> None:
     """Apply migrations up to ``revision`` (default: newest)."""
-    command.upgrade(alembic_config(engine), revision)
+    command.upgrade(alembic_config(engine, media_keys), revision)
+
+
+def downgrade(engine: Engine, revision: str, *, media_keys: str | None = None) -> None:
+    """Undo migrations down to ``revision``."""
+    command.downgrade(alembic_config(engine, media_keys), revision)
 
 
 def head_revision() -> str:

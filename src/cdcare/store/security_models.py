@@ -55,12 +55,13 @@ class LoginFailure(Base):
 
 
 class UserTotp(Base):
-    """A confirmed TOTP second factor of one user (base32 secret, last accepted time step)."""
+    """A confirmed TOTP second factor of one user (secret encrypted under the media keys,
+    :func:`cdcare.care.totp.seal`; last accepted time step)."""
 
     __tablename__ = "user_totp"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
-    secret: Mapped[str] = mapped_column(String(64))
+    secret: Mapped[str] = mapped_column(String(200))
     enabled_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_step: Mapped[int] = mapped_column(Integer, default=0)
 

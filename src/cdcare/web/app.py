@@ -82,7 +82,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     engine = engine or make_engine(settings.effective_database_url, **settings.engine_options)
     install_audit_key(engine, settings)  # the access-log chain key, held outside the database
 
-    parse_keys(settings.media_keys)  # a malformed key stops start-up, not the first upload
+    media_keys = parse_keys(settings.media_keys)  # a malformed key stops start-up
     queue = AnalysisQueue(
         engine,
         keep_video=settings.keep_raw_video,
@@ -111,6 +111,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
     app.state.settings = settings
+    app.state.media_keys = media_keys  # parsed CDCARE_MEDIA_KEYS (None: files in clear)
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     citations.install(app.state.templates)
     app.state.login_throttle = LoginThrottle(app.state.sessions)

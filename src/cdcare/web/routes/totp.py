@@ -48,7 +48,7 @@ def code_submit(request: Request, db: DB, code: Annotated[str, Form()] = "") -> 
     if throttle.blocked(*keys):
         message = translate(N_("Too many failed logins; try again in 15 minutes"), lang)
         return render(request, "login_code.html", {"error": message}, status_code=429)
-    if not totp.verify(db=db, user_id=user.id, code=code):
+    if not totp.verify(db=db, user_id=user.id, code=code, keys=request.app.state.media_keys):
         throttle.fail(*keys)
         audit(request, db, None, "login_failed", username=user.username, reason="second factor")
         db.commit()
@@ -57,6 +57,24 @@ def code_submit(request: Request, db: DB, code: Annotated[str, Form()] = "") -> 
     db.commit()  # the used step; before the throttle's own transaction (SQLite: one writer)
     throttle.reset(*keys)
     return complete_login(request, db, user, str(request.session.get("next") or ""))
+
+
+def _offered_secret(request: Request, who: User) -> str | None:
+    """The secret being enrolled, kept in the web session encrypted like the stored ones (the
+    session row is in the database too), or None."""
+    stored = request.session.get("totp_new")
+    if not isinstance(stored, str):
+        return None
+    keys, context = request.app.state.media_keys, f"totp_new:{who.id}"
+    return totp.unseal(stored, user_id=who.id, keys=keys, context=context)
+
+
+def _offer_new_secret(request: Request, who: User) -> str:
+    """A new secret to enrol, remembered (encrypted) in the web session."""
+    secret = totp.new_secret()
+    keys, context = request.app.state.media_keys, f"totp_new:{who.id}"
+    request.session["totp_new"] = totp.seal(secret, user_id=who.id, keys=keys, context=context)
+    return secret
 
 
 def _enrolling(request: Request, db: DB, user: User | None) -> tuple[User | None, bool]:
@@ -76,10 +94,7 @@ def enrol_page(
     who, pending = _enrolling(request, db, user)
     if who is None:
         return RedirectResponse("/login", status_code=303)
-    secret = request.session.get("totp_new")
-    if not isinstance(secret, str):
-        secret = totp.new_secret()
-        request.session["totp_new"] = secret
+    secret = _offered_secret(request, who) or _offer_new_secret(request, who)
     ctx = {
         "secret": secret,
         "uri": totp.provisioning_uri(secret=secret, username=who.username),
@@ -98,11 +113,12 @@ def enrol_submit(
 ) -> Response:
     """Turn the second factor on once the app shows a matching code."""
     who, pending = _enrolling(request, db, user)
-    secret = request.session.get("totp_new")
-    if who is None or not isinstance(secret, str):
+    secret = None if who is None else _offered_secret(request, who)
+    if who is None or secret is None:
         return RedirectResponse("/login", status_code=303)
     lang = request_lang(request)
-    if not totp.confirm(db=db, user=who, secret=secret, code=code):
+    keys = request.app.state.media_keys
+    if not totp.confirm(db=db, user=who, secret=secret, code=code, keys=keys):
         ctx = {
             "secret": secret,
             "uri": totp.provisioning_uri(secret=secret, username=who.username),
