@@ -304,11 +304,12 @@ def test_commands_showing_patient_data_are_logged(
     with session_scope(engine) as s:
         events = list(reversed(query_events(db=s)))
         assert [(e.action, e.target) for e in events] == [
+            ("create", "cli:patient create"),
             ("view", "cli:patient show"),
             ("list", "cli:patient list --centre DEMO"),
             ("view", "cli:followup"),
         ]
         assert all(e.username.startswith("cli") for e in events)
-        assert events[0].patient_id is not None and events[0].patient_id == events[2].patient_id
+        assert events[1].patient_id is not None and events[1].patient_id == events[3].patient_id
         assert verify_chain(db=s) == []
     engine.dispose()

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from cdcare.care import users
 from cdcare.care.audit import log_event
-from cdcare.cli.context import cli_actor, current_lang, engine
+from cdcare.cli.context import cli_actor, current_lang, engine, log_read
 from cdcare.cli.main import app
 from cdcare.errors import N_, InputError, NotFound
 from cdcare.i18n import translate
@@ -196,6 +196,7 @@ def reset_link_cmd(
 def list_cmd(centre: Annotated[str, typer.Option("--centre", help="Centre code.")]) -> None:
     """List a centre's accounts: username, role, active."""
     with _db() as db:
+        log_read(db, command=f"admin user list --centre {centre}")  # names patient accounts
         for u in users.list_users(db=db, centre_id=_centre(db, centre).id):
             state = "active" if u.active else "inactive"
             typer.echo(f"{u.username}\t{u.role.value}\t{state}\t{u.display_name}")

@@ -66,6 +66,20 @@ def log_read(db: Any, *, command: str, patient_id: int | None = None) -> None:
     )
 
 
+def log_write(db: Any, *, command: str, patient_id: int) -> None:
+    """Append a "create" access-log event for a command that records a patient's data (and
+    usually prints it back)."""
+    from cdcare.care.audit import log_event
+
+    log_event(
+        db=db,
+        action="create",
+        username=cli_actor(),
+        patient_id=patient_id,
+        target=f"cli:{command}"[:120],
+    )
+
+
 def read_json_arg(path: str) -> Any:
     """Read JSON from a file path, or from standard input when ``path`` is '-'."""
     try:

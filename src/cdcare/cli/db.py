@@ -44,7 +44,17 @@ def db_upgrade() -> None:
 @db_app.command("backup")
 def db_backup(path: Annotated[Path, typer.Argument(help="Backup file to write.")]) -> None:
     """Write a consistent, verified backup (safe while the app runs)."""
-    manifest = backup_database(context.engine(), path, keys=_keys())
+    from cdcare.care.audit import log_event
+
+    engine = context.engine()
+    with session_scope(engine) as db:  # every record leaves in the file: logged, then copied
+        log_event(
+            db=db,
+            action="export",
+            username=context.cli_actor(),
+            target=f"cli:db backup {path.name}"[:120],
+        )
+    manifest = backup_database(engine, path, keys=_keys())
     _say(
         N_("Backup written to {path}: {rows} rows, verified"),
         path=path,

@@ -21,7 +21,14 @@ from cdcare.care import diary, followup, injections, intake, medications, rehab
 from cdcare.care._checks import as_date, past_date
 from cdcare.care.demo import DEMO_CENTRE
 from cdcare.care.patients import create_patient, latest_assessments, list_patients
-from cdcare.cli.context import current_lang, engine, log_read, print_json, read_json_arg
+from cdcare.cli.context import (
+    current_lang,
+    engine,
+    log_read,
+    log_write,
+    print_json,
+    read_json_arg,
+)
 from cdcare.cli.main import app
 from cdcare.clock import local_today
 from cdcare.errors import N_, NotFound
@@ -91,6 +98,7 @@ def create_cmd(
             sex=sex,
             onset_date=as_date(onset, "onset") if onset else None,
         )
+        log_write(db, command="patient create", patient_id=p.id)
         _say(N_("Patient {record} created (id {id})"), record=p.record_number, id=p.id)
 
 
@@ -185,6 +193,7 @@ def intake_cmd(
     """Record or amend the intake history (the earlier version is kept)."""
     with _db() as db:
         p = _patient(db, who, centre)
+        log_write(db, command="patient intake", patient_id=p.id)
         intake.record_intake(db=db, patient_id=p.id, data=read_json_arg(data_file))
         _say(N_("Intake saved for {record}"), record=p.record_number)
 
@@ -207,6 +216,7 @@ def inject_cmd(
     product, items = injections.items_from_plan(read_json_arg(plan_file))
     with _db() as db:
         p = _patient(db, who, centre)
+        log_write(db, command="patient inject", patient_id=p.id)
         s = injections.record_injection(
             db=db,
             patient_id=p.id,
@@ -249,6 +259,7 @@ def diary_cmd(
     """Write the diary of one date (writing it again amends it; the old version is kept)."""
     with _db() as db:
         p = _patient(db, who, centre)
+        log_write(db, command="patient diary", patient_id=p.id)
         e = diary.record_entry(
             db=db,
             patient_id=p.id,
@@ -278,6 +289,7 @@ def scale_cmd(
     at = datetime.combine(past_date(on, "date", today), time(12), SEOUL) if on else None
     with _db() as db:
         p = _patient(db, who, centre)
+        log_write(db, command="patient scale", patient_id=p.id)
         row = record_assessment(
             db=db,
             patient_id=p.id,
@@ -314,6 +326,7 @@ def adverse_event_cmd(
     """Link an adverse event to one of the patient's injection sessions."""
     with _db() as db:
         p = _patient(db, who, centre)
+        log_write(db, command="patient adverse-event", patient_id=p.id)
         injections.add_adverse_event(
             db=db,
             session_id=session_id,
@@ -340,6 +353,7 @@ def medication_cmd(
     """Start an oral medication course (the dose is what the clinician prescribed)."""
     with _db() as db:
         p = _patient(db, who, centre)
+        log_write(db, command="patient medication", patient_id=p.id)
         m = medications.start_medication(
             db=db,
             patient_id=p.id,
@@ -363,6 +377,7 @@ def exercise_cmd(
     """Assign a home exercise programme."""
     with _db() as db:
         p = _patient(db, who, centre)
+        log_write(db, command="patient exercise", patient_id=p.id)
         rehab.assign(db=db, patient_id=p.id, programme=programme, start_on=start)
         _say(N_("Programme {code} assigned"), code=programme)
 
