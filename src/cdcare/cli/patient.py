@@ -21,14 +21,7 @@ from cdcare.care import diary, followup, injections, intake, medications, rehab
 from cdcare.care._checks import as_date, past_date
 from cdcare.care.demo import DEMO_CENTRE
 from cdcare.care.patients import create_patient, latest_assessments, list_patients
-from cdcare.cli.context import (
-    current_lang,
-    engine,
-    log_read,
-    log_write,
-    print_json,
-    read_json_arg,
-)
+from cdcare.cli.context import current_lang, engine, log_read, log_write, print_json, read_json_arg
 from cdcare.cli.main import app
 from cdcare.clock import local_today
 from cdcare.errors import N_, NotFound
@@ -63,7 +56,8 @@ def _centre(db: Session, code: str) -> Centre:
     return centre
 
 
-def _patient(db: Session, who: str, centre: str) -> Patient:
+def _patient(db: Session, who: str, centre: str, log: str = "") -> Patient:
+    """The patient ``who`` of ``centre``; ``log``: the command recording their data (logged)."""
     c = _centre(db, centre)
     if who.startswith("id:") and who[3:].isdigit():
         p = db.get(Patient, int(who[3:]))
@@ -73,6 +67,8 @@ def _patient(db: Session, who: str, centre: str) -> Patient:
         )
     if p is None or p.centre_id != c.id:
         raise NotFound(N_("Patient {who} not found in centre {centre}"), who=who, centre=centre)
+    if log:
+        log_write(db, command=log, patient_id=p.id)
     return p
 
 
@@ -192,8 +188,7 @@ def intake_cmd(
 ) -> None:
     """Record or amend the intake history (the earlier version is kept)."""
     with _db() as db:
-        p = _patient(db, who, centre)
-        log_write(db, command="patient intake", patient_id=p.id)
+        p = _patient(db, who, centre, log="patient intake")
         intake.record_intake(db=db, patient_id=p.id, data=read_json_arg(data_file))
         _say(N_("Intake saved for {record}"), record=p.record_number)
 
@@ -215,8 +210,7 @@ def inject_cmd(
     """Log an injection session after the planning checks; refused → nothing saved, exit 2."""
     product, items = injections.items_from_plan(read_json_arg(plan_file))
     with _db() as db:
-        p = _patient(db, who, centre)
-        log_write(db, command="patient inject", patient_id=p.id)
+        p = _patient(db, who, centre, log="patient inject")
         s = injections.record_injection(
             db=db,
             patient_id=p.id,
@@ -258,8 +252,7 @@ def diary_cmd(
 ) -> None:
     """Write the diary of one date (writing it again amends it; the old version is kept)."""
     with _db() as db:
-        p = _patient(db, who, centre)
-        log_write(db, command="patient diary", patient_id=p.id)
+        p = _patient(db, who, centre, log="patient diary")
         e = diary.record_entry(
             db=db,
             patient_id=p.id,
@@ -288,8 +281,7 @@ def scale_cmd(
     today = local_today(SEOUL)
     at = datetime.combine(past_date(on, "date", today), time(12), SEOUL) if on else None
     with _db() as db:
-        p = _patient(db, who, centre)
-        log_write(db, command="patient scale", patient_id=p.id)
+        p = _patient(db, who, centre, log="patient scale")
         row = record_assessment(
             db=db,
             patient_id=p.id,
@@ -297,13 +289,8 @@ def scale_cmd(
             answers=read_json_arg(answers),
             assessed_at=at or datetime.now(UTC),
         )
-        out = {
-            "id": row.id,
-            "instrument": row.instrument,
-            "total": row.total,
-            "band": row.band,
-            "subscores": row.subscores,
-        }
+        out = {"id": row.id, "instrument": row.instrument, "total": row.total}
+        out |= {"band": row.band, "subscores": row.subscores}
         prompts = followup.psych_prompts(
             row.total if row.instrument == "phq9" else None,
             row.total if row.instrument == "gad7" else None,
@@ -325,8 +312,7 @@ def adverse_event_cmd(
 ) -> None:
     """Link an adverse event to one of the patient's injection sessions."""
     with _db() as db:
-        p = _patient(db, who, centre)
-        log_write(db, command="patient adverse-event", patient_id=p.id)
+        p = _patient(db, who, centre, log="patient adverse-event")
         injections.add_adverse_event(
             db=db,
             session_id=session_id,
@@ -352,8 +338,7 @@ def medication_cmd(
 ) -> None:
     """Start an oral medication course (the dose is what the clinician prescribed)."""
     with _db() as db:
-        p = _patient(db, who, centre)
-        log_write(db, command="patient medication", patient_id=p.id)
+        p = _patient(db, who, centre, log="patient medication")
         m = medications.start_medication(
             db=db,
             patient_id=p.id,
@@ -376,8 +361,7 @@ def exercise_cmd(
 ) -> None:
     """Assign a home exercise programme."""
     with _db() as db:
-        p = _patient(db, who, centre)
-        log_write(db, command="patient exercise", patient_id=p.id)
+        p = _patient(db, who, centre, log="patient exercise")
         rehab.assign(db=db, patient_id=p.id, programme=programme, start_on=start)
         _say(N_("Programme {code} assigned"), code=programme)
 
