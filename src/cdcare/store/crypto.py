@@ -136,34 +136,59 @@ def is_encrypted(path: Path) -> bool:
         return fh.read(len(MAGIC)) == MAGIC
 
 
-def decrypt_stream(src: BinaryIO, dst: BinaryIO, keys: MediaKeys | None, *, name: str) -> None:
-    """Decrypt ``src`` (positioned at its start) into ``dst``; refuses damaged input."""
-    header = src.read(HEADER_LEN)
-    if len(header) < HEADER_LEN or not header.startswith(MAGIC):
-        raise DamagedFile(N_("{path} is not an encrypted cdcare file"), path=name)
-    if keys is None:
-        raise ConfigError(N_("{path} is encrypted: set CDCARE_MEDIA_KEYS to read it"), path=name)
-    key = keys.by_id(header[len(MAGIC) : len(MAGIC) + KEY_ID_LEN])
-    if key is None:
-        raise ConfigError(
-            N_("{path} was encrypted with a key that is not in CDCARE_MEDIA_KEYS"), path=name
-        )
-    aead, prefix = AESGCM(key), header[-PREFIX_LEN:]
-    block = src.read(CHUNK + TAG)
-    index = 0
-    while True:
-        following = src.read(CHUNK + TAG)
+class DecryptingReader:
+    """A read-only file object over an encrypted stream ``src`` (positioned at its start),
+    decrypting chunk by chunk; damaged input raises :class:`DamagedFile` when reached."""
+
+    def __init__(self, src: BinaryIO, keys: MediaKeys | None, *, name: str) -> None:
+        header = src.read(HEADER_LEN)
+        if len(header) < HEADER_LEN or not header.startswith(MAGIC):
+            raise DamagedFile(N_("{path} is not an encrypted cdcare file"), path=name)
+        if keys is None:
+            raise ConfigError(
+                N_("{path} is encrypted: set CDCARE_MEDIA_KEYS to read it"), path=name
+            )
+        key = keys.by_id(header[len(MAGIC) : len(MAGIC) + KEY_ID_LEN])
+        if key is None:
+            raise ConfigError(
+                N_("{path} was encrypted with a key that is not in CDCARE_MEDIA_KEYS"), path=name
+            )
+        self.src, self.name, self.header = src, name, header
+        self.aead, self.prefix = AESGCM(key), header[-PREFIX_LEN:]
+        self.block, self.index, self.done = src.read(CHUNK + TAG), 0, False
+        self.buffer = bytearray()
+
+    def _next_chunk(self) -> None:
+        following = self.src.read(CHUNK + TAG)
         last = not following
         try:
-            dst.write(aead.decrypt(_nonce(prefix, index, last), block, header))
+            plain = self.aead.decrypt(
+                _nonce(self.prefix, self.index, last), self.block, self.header
+            )
         except InvalidTag:
             raise DamagedFile(
                 N_("{path} is damaged or was changed (authentication failed); nothing read"),
-                path=name,
+                path=self.name,
             ) from None
-        if last:
-            return
-        block, index = following, index + 1
+        self.buffer.extend(plain)
+        self.done = last
+        self.block, self.index = following, self.index + 1
+
+    def read(self, size: int = -1) -> bytes:
+        """Up to ``size`` plaintext bytes (all that is left if ``size`` < 0); b"" at the end."""
+        while not self.done and (size < 0 or len(self.buffer) < size):
+            self._next_chunk()
+        n = len(self.buffer) if size < 0 else min(size, len(self.buffer))
+        out = bytes(self.buffer[:n])
+        del self.buffer[:n]
+        return out
+
+
+def decrypt_stream(src: BinaryIO, dst: BinaryIO, keys: MediaKeys | None, *, name: str) -> None:
+    """Decrypt ``src`` (positioned at its start) into ``dst``; refuses damaged input."""
+    reader = DecryptingReader(src, keys, name=name)
+    while block := reader.read(CHUNK):
+        dst.write(block)
 
 
 def encrypt_file(src: Path, dst: Path, keys: MediaKeys) -> None:
@@ -268,6 +293,7 @@ def open_text(stored: str, keys: MediaKeys | None, *, context: str) -> str:
 
 __all__ = [
     "DamagedFile",
+    "DecryptingReader",
     "EncryptingWriter",
     "MediaKeys",
     "decrypt_file",

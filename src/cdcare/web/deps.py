@@ -28,6 +28,7 @@ from cdcare.clock import local_today as centre_today
 from cdcare.errors import N_, PermissionDenied, Unauthenticated
 from cdcare.store.models import Patient, Role, User
 from cdcare.web.security import tokens_match
+from cdcare.web.upload_spool import read_form
 
 
 def get_db(request: Request) -> Iterator[Session]:
@@ -151,7 +152,7 @@ async def verify_csrf(request: Request) -> None:
     if given is None and request.headers.get("content-type", "").startswith(
         ("application/x-www-form-urlencoded", "multipart/form-data")
     ):
-        form = await request.form()
+        form = await read_form(request)  # file parts spooled encrypted (web/upload_spool.py)
         value = form.get("csrf_token")
         given = value if isinstance(value, str) else None
     if not tokens_match(request.session.get("csrf"), given):

@@ -36,6 +36,7 @@ from cdcare.web.deps import DB, CurrentUser, audit, patient_for, verify_csrf
 from cdcare.web.hardening import TooLarge
 from cdcare.web.i18n import request_lang
 from cdcare.web.render import render
+from cdcare.web.upload_spool import read_form
 
 router = APIRouter(tags=["video"])
 
@@ -146,7 +147,7 @@ async def upload_video(
     patient: Annotated[Patient, patient_for(Action.VIDEO_UPLOAD)],
 ) -> Response:
     """Store the upload and queue its analysis; JSON for scripts/recorders, else a redirect."""
-    form = await request.form()
+    form = await read_form(request)  # the file part is spooled encrypted, never in clear
     try:
         upload = form.get("video")
         if not isinstance(upload, UploadFile):
@@ -173,7 +174,7 @@ async def upload_video(
             lang=request_lang(request),
         )
     finally:
-        await form.close()  # the spooled upload file
+        await form.close()  # the spooled upload file (removed)
     audit(request, db, user, "create", patient_id=patient.id, target=f"video_analysis:{row.id}")
     db.commit()
     request.app.state.analysis_queue.submit(row.id, request_lang(request))
