@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
+import weakref
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine, select, text
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Session, SessionTransaction
 
 from cdcare.care.audit_key import key_of, mac
 from cdcare.store.models import AuditEvent, User
@@ -74,6 +77,31 @@ def _digest(event: AuditEvent, key: bytes) -> str:
 _PG_LOCK_KEY = 7263001
 
 
+#: One lock per SQLite engine: this process's audit appends queue here, woken at once, instead
+#: of polling SQLite's busy handler (which sleeps up to 100 ms between tries and lets
+#: newcomers overtake, so under load some writers waited seconds).
+_SQLITE_WRITERS: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
+_WRITERS_GUARD = threading.Lock()
+_WRITER_WAIT_S = 30.0
+
+
+def _writer_lock(engine: Engine) -> threading.Lock:
+    with _WRITERS_GUARD:
+        return _SQLITE_WRITERS.setdefault(engine, threading.Lock())
+
+
+def _hold_until_end(db: Session, lock: threading.Lock) -> None:
+    """Release ``lock`` when the session's current transaction ends (commit or rollback)."""
+    outer, held = db.get_transaction(), [True]
+
+    def release(_session: Session, transaction: SessionTransaction) -> None:
+        if transaction is outer and held:  # (a listener cannot remove itself while called)
+            held.clear()
+            lock.release()
+
+    sa_event.listen(db, "after_transaction_end", release)
+
+
 def _lock_chain(db: Session) -> None:
     """Serialise "read the previous hash, insert" across sessions until this one commits.
 
@@ -83,6 +111,9 @@ def _lock_chain(db: Session) -> None:
     INSERT, so two writers could read the same head and fork the chain. ``BEGIN IMMEDIATE``
     takes the write lock at once (waiting up to the connection's ``busy_timeout``); if this
     connection is already in a transaction it has written and so already holds that lock.
+    Within one process, SQLite appends that start a transaction first queue on a Python lock
+    of the engine (held until that transaction ends), so they wait their turn instead of
+    polling the busy handler.
     """
     conn = db.connection()
     if conn.dialect.name == "postgresql":
@@ -90,6 +121,9 @@ def _lock_chain(db: Session) -> None:
     elif conn.dialect.name == "sqlite":
         raw = conn.connection.dbapi_connection
         if raw is not None and not raw.in_transaction:
+            lock = _writer_lock(conn.engine)
+            if lock.acquire(timeout=_WRITER_WAIT_S):  # else SQLite's own busy wait decides
+                _hold_until_end(db, lock)  # released at this transaction's commit or rollback
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
