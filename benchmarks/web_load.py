@@ -210,6 +210,9 @@ def _client_loop(
             start.wait()
             return
         start.wait()
+        # the wait for the other logins can outlast the server's keep-alive (uvicorn: 5 s);
+        # start on fresh connections, not on one the server may be closing
+        client.close()
         i = n
         while time.monotonic() < holder["stop"]:
             pid = ids[i % len(ids)]
