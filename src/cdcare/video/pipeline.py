@@ -101,6 +101,9 @@ def _measure_one(
     frame = np.asarray(cv2.flip(bgr, 1), dtype=np.uint8) if mirrored else bgr
     h, w = frame.shape[:2]
     rgb = models.rgb(frame)
+    n_faces = None
+    if i % probe_stride == 0 or models.chooser.several:  # first: several faces → the largest
+        n_faces = models.count_faces(rgb)
     mesh = models.face(rgb)
     face = headpose.face_angles(mesh.points) if mesh is not None else None
     rec = FrameRecord(t=t, face=face)
@@ -117,7 +120,7 @@ def _measure_one(
                 head_rotation=face.camera_rotation() if face else None,
             )
     if i % probe_stride == 0:
-        rec.n_faces = models.count_faces(rgb)
+        rec.n_faces = n_faces
         gray = np.asarray(cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY), dtype=np.uint8)
         rec.brightness = float(gray.mean())
         if face is not None:
