@@ -24,7 +24,6 @@ ALLOWED: dict[str, int] = {
     "cli/patient.py": 432,  # one CLI module per noun (patient, intake, diary, followup)
     "interop/export.py": 427,  # per-resource writers
     "care/worklist.py": 426,  # worklist rules / queries
-    "video/headpose.py": 421,  # calibration / pose solving
     "store/backup.py": 414,  # SQLite / PostgreSQL backends
 }
 
