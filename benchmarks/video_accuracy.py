@@ -413,6 +413,83 @@ def shift_report(results: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return pooled
 
 
+PHOTO_ANGLES = (-30.0, -20.0, -10.0, 10.0, 20.0, 30.0)
+"""In-plane rotations of the photographs (degrees, + = clockwise = toward the patient's left)."""
+
+
+def real_photos() -> dict[str, Any]:
+    """Real face photographs shipped in installed wheels (nothing downloaded): scikit-image's
+    astronaut (NASA, public domain) and its LFW subset (Labeled Faces in the Wild, 25×25 grey
+    crops: every 10th of the 100 faces, upscaled ×8 and padded), matplotlib's Grace Hopper
+    (US Navy, public domain). BGR uint8."""
+    import cv2
+    import matplotlib.cbook as cbook
+    import numpy as np
+    from skimage import data
+
+    photos = {"astronaut": cv2.cvtColor(data.astronaut(), cv2.COLOR_RGB2BGR)}
+    with cbook.get_sample_data("grace_hopper.jpg") as f:
+        raw = np.frombuffer(f.read(), np.uint8)
+    photos["hopper"] = cv2.imdecode(raw, cv2.IMREAD_COLOR)
+    lfw = data.lfw_subset()
+    for i in range(0, 100, 10):
+        grey = np.asarray(np.clip(lfw[i] * 255, 0, 255), np.uint8)
+        grey = cv2.resize(grey, (200, 200), interpolation=cv2.INTER_CUBIC)
+        grey = cv2.copyMakeBorder(grey, 100, 100, 100, 100, cv2.BORDER_REPLICATE)
+        photos[f"lfw{i:02d}"] = cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR)
+    return photos
+
+
+def photo_report() -> None:
+    """Tilt on real photographs rotated in the image plane: the change of tilt from the
+    unrotated photo against the rotation (the person's own tilt in the photo cancels)."""
+    import cv2
+    import mediapipe as mp
+    import numpy as np
+
+    from cdcare.video import headpose
+    from cdcare.video.io import quiet_native_stderr
+
+    cal = headpose.calibration()
+    with quiet_native_stderr():
+        mesh = mp.solutions.face_mesh.FaceMesh(
+            static_image_mode=True, max_num_faces=1, refine_landmarks=True
+        )
+    errors: list[float] = []
+    print("\nTilt on real photographs rotated in the image plane (change from the unrotated "
+          "photo minus the rotation, deg):")  # fmt: skip
+    for name, img in real_photos().items():
+        h, w = img.shape[:2]
+        tilts: dict[float, float | None] = {}
+        yaw = None
+        for ang in (0.0, *PHOTO_ANGLES):
+            m = cv2.getRotationMatrix2D((w / 2, h / 2), -ang, 1.0)  # OpenCV: + = anticlockwise
+            rotated = cv2.warpAffine(img, m, (w, h), borderMode=cv2.BORDER_REFLECT)
+            with quiet_native_stderr():
+                res = mesh.process(cv2.cvtColor(rotated, cv2.COLOR_BGR2RGB))
+            if not res.multi_face_landmarks:
+                tilts[ang] = None
+                continue
+            lms = res.multi_face_landmarks[0].landmark
+            pts = np.array([(p.x * w, p.y * h, p.z * w) for p in lms], dtype=float)
+            face = cal.correct(headpose.face_angles(pts))
+            tilts[ang] = face.roll
+            yaw = face.yaw if ang == 0.0 else yaw
+        base = tilts[0.0]
+        if base is None:
+            print(f"  {name:<10} no face found")
+            continue
+        errs = [t - base - a for a, t in tilts.items() if a and t is not None]
+        errors += errs
+        print(f"  {name:<10} turned {yaw:+5.1f}°: " + " ".join(f"{e:+.2f}" for e in errs)
+              + f"  (found {len(errs)}/{len(PHOTO_ANGLES)})")  # fmt: skip
+    mesh.close()
+    if errors:
+        within = sum(abs(e) <= 1.0 for e in errors)
+        print(f"  MAE {statistics.fmean(map(abs, errors)):.2f}°, max {max(map(abs, errors)):.2f}°,"
+              f" within 1°: {within}/{len(errors)} (target: all within 1°)")  # fmt: skip
+
+
 def _fmt(x: float | None) -> str:
     return "–" if x is None else f"{x:.2f}"
 
@@ -426,6 +503,8 @@ def main() -> None:
                     help="only the tremor, sway and still clips")  # fmt: skip
     ap.add_argument("--shift-only", action="store_true",
                     help="only the shift and shoulder-elevation clips (3 identities)")  # fmt: skip
+    ap.add_argument("--photos", action="store_true",
+                    help="only tilt on real photographs rotated in the image plane")  # fmt: skip
     ap.add_argument("--save", type=Path, help="save the measured clips (pickle) for --load")
     ap.add_argument("--load", type=Path, help="re-report saved clips (no rendering)")
     ap.add_argument("--write-spread", action="store_true", help="store the spread in "
@@ -435,6 +514,10 @@ def main() -> None:
     from cdcare.video.headpose import Calibration
 
     start = time.perf_counter()
+    if args.photos:
+        photo_report()
+        print(f"{time.perf_counter() - start:.0f} s")
+        return
     if args.load:
         # --load reads back a file this script wrote itself (--save); never untrusted input
         results = pickle.loads(args.load.read_bytes())  # noqa: S301
@@ -469,6 +552,7 @@ def main() -> None:
     print_table(identity_rows(results, defaultdict(Calibration.identity)), "raw (uncalibrated)")
     tremor_report(results, cals)
     shift_report(results)
+    photo_report()
     if args.write_spread and not args.identity:
         doc = json.loads(DATA.read_text(encoding="utf-8"))
         meaning = (

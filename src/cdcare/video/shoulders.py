@@ -6,7 +6,7 @@ All values are unitless fractions, signs per the docs/video.md video contract:
   + = the patient's left shoulder higher. Left/right are the pose model's labels of the
   person's own sides (the frame is un-mirrored before measurement).
 * ``lateral_shift`` = displacement of the head's pivot from the shoulder midpoint along the
-  shoulder line, in inter-ocular distances (the distance between the eye centres, the unit of
+  shoulder line, in inter-ocular distances (the distance between the iris centres, the unit of
   ``cdcare synth``'s truth and of the TWSTRS thresholds; the face fit's outer-eye-corner scale
   divided by :data:`IOD_PER_EYE_CORNERS`): + = toward the patient's left. The pivot is a
   point of the canonical face model behind and below the face
@@ -43,9 +43,11 @@ MIN_VISIBILITY = 0.5
 PIVOT_MODEL: tuple[float, float, float] = (0.0, 0.8, 1.2)
 """Head pivot in face-model units (x right, y down, z away from camera) from the face centroid."""
 LEFT_EYE_OUTER, RIGHT_EYE_OUTER = 3, 6  # pose landmark indices
-IOD_PER_EYE_CORNERS = 0.6955
-"""Inter-ocular (eye-centre) distance over outer-eye-corner distance in the canonical face model
-(eye centre = midpoint of its two corners; 61.6 / 88.5 mm on the synthetic heads)."""
+IOD_PER_EYE_CORNERS = 0.712
+"""Inter-ocular distance (between the eye centres = the iris centres, the unit of ``cdcare
+synth``'s truth) over the outer-eye-corner distance: 63.0 / 88.5 mm on every synthetic head
+(typical adult eyes: about 63 mm pupils, 88–92 mm outer canthi). It was 0.6955, the distance
+between the midpoints of the eye corners (61.6 mm there), a unit 2 % smaller than the truth's."""
 
 
 @dataclass(frozen=True)
