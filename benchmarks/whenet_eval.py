@@ -75,8 +75,11 @@ BANDS = (("<=45", 0.0, 45.0), ("45-70", 45.0, 70.0), ("70-90", 70.0, 90.0))
 _SESSION: dict[str, Any] = {}
 
 
-def grid(identities: list[str] | None) -> list[dict[str, Any]]:
-    """Clip specs (SynthSpec keywords plus 'kind'), as benchmarks/video_accuracy.py builds them."""
+def grid(
+    identities: list[str] | None, scales: tuple[float, ...] = (), large_only: bool = False
+) -> list[dict[str, Any]]:
+    """Clip specs (SynthSpec keywords plus 'kind'), as benchmarks/video_accuracy.py builds them;
+    ``large_only``: only the turn clips at |rotation| ≥ 60°; ``scales``: extra mp-box sizes."""
     from cdcare.video.synth_identity import IDENTITIES
 
     cases: list[dict[str, Any]] = []
@@ -85,9 +88,20 @@ def grid(identities: list[str] | None) -> list[dict[str, Any]]:
         cases += [{"kind": "yaw", "yaw_deg": y, "identity": name} for y in yaws]
         cases += [{"kind": "combined", "yaw_deg": y, "roll_deg": r, "pitch_deg": p,
                    "identity": name} for y, r, p in COMBINED]  # fmt: skip
+    if large_only:
+        cases = [c for c in cases if c["kind"] == "yaw" and abs(c["yaw_deg"]) >= 60]
     for c in cases:
         c.update(seconds=0.5, noise=0.1)
+        if scales:
+            c["crop_scales"] = scales
     return cases
+
+
+def scaled(box: tuple[float, float, float, float], s: float) -> tuple[float, float, float, float]:
+    """The box scaled by ``s`` about its centre."""
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    hw, hh = s * (box[2] - box[0]) / 2, s * (box[3] - box[1]) / 2
+    return cx - hw, cy - hh, cx + hw, cy + hh
 
 
 def decode(logits: list[np.ndarray]) -> tuple[float, float, float]:
@@ -170,7 +184,10 @@ def measure(case: dict[str, Any]) -> dict[str, Any]:
             _SESSION["model"], opts, providers=["CPUExecutionProvider"]
         )
     sess = _SESSION["sess"]
-    spec = SynthSpec(**{**CLIP, **{k: v for k, v in case.items() if k != "kind"}})
+    scales = case.get("crop_scales", ())
+    spec = SynthSpec(
+        **{**CLIP, **{k: v for k, v in case.items() if k not in ("kind", "crop_scales")}}
+    )
     renderer = Renderer(spec)
     head = renderer.model.blend >= 1.0
     frames, truth, boxes = [], [], []
@@ -203,10 +220,12 @@ def measure(case: dict[str, Any]) -> dict[str, Any]:
         records = pipeline.measure_frames(video)
     finally:
         pipeline.LandmarkModels = original  # type: ignore[misc]
-    whenet: dict[str, list[Any]] = {"truth": [], "mp": []}
+    whenet: dict[str, list[Any]] = {"truth": [], "mp": [], **{f"mp x{f:g}": [] for f in scales}}
     source, ious = [], []
     for bgr, tbox, (mesh, pose) in zip(frames, boxes, seen, strict=True):
-        for key, box in (("truth", tbox), ("mp", mp_box(pose, mesh))):
+        mp = mp_box(pose, mesh)
+        variants = [(f"mp x{f:g}", scaled(mp, f) if mp else None) for f in scales]
+        for key, box in (("truth", tbox), ("mp", mp), *variants):
             if box is None:
                 whenet[key].append(None)
                 continue
@@ -282,6 +301,9 @@ def _estimates(r: dict[str, Any], j: int, pipe: Triple, maps: dict[str, Any]) ->
         mapped = odd_map(maps[key][name], w[1][0]) if w else None
         est[f"whenet {key} map"] = (mapped, None, None)
         est[f"whenet {key} euler"] = (None, w[0][2], None) if w else (None, None, None)
+    for key in set(r["whenet"]) - {"truth", "mp"}:
+        w = r["whenet"][key][j]
+        est[f"whenet {key}"] = w[1] if w else (None, None, None)
     wy = est["whenet mp"][0]
     for lim in SWITCH_DEG:
         use_w = pipe[0] is None or abs(pipe[0]) >= lim
@@ -346,6 +368,18 @@ def _pool(table: dict[str, dict[str, list[float]]]) -> list[str]:
     return names
 
 
+def _sensitivity(table: dict[str, dict[str, list[float]]], names: list[str]) -> None:
+    """Rotation MAE on the turn clips for each mp-box size (``--crop-scales``), if measured."""
+    keys = sorted({k.rsplit(" ", 1)[0] for k in table[names[-1]] if k.startswith("whenet mp x")})
+    if not keys:
+        return
+    cols = [(m, b) for b, _, _ in BANDS[1:] for m in ("whenet truth", "whenet mp", *keys)]
+    print("\nCrop sensitivity: WHENet rotation MAE (deg) on turn clips by head-box size")
+    print(f"{'identity':<10}" + "".join(f"{b + ' ' + m[7:]:>16}" for m, b in cols))
+    for n in names:
+        print(f"{n:<10}" + "".join(f"{_mae(table[n].get(f'{m} {b}')):>16}" for m, b in cols))
+
+
 def report(table: dict[str, dict[str, list[float]]]) -> None:
     """Print rotation MAE per identity and band (turn clips; all clips), tilt and flexion by
     band, coverage and the crop IoU."""
@@ -376,6 +410,7 @@ def report(table: dict[str, dict[str, list[float]]]) -> None:
         row = table[n]
         print(f"{n:<10}" + "".join(f"{_mae(row[f'{a} {m} {b}']):>21}" for a, b, m in cols)
               + f"{statistics.fmean(row['iou']):6.2f}")  # fmt: skip
+    _sensitivity(table, names)
     print("\nPooled tilt / flexion MAE and coverage by band:")
     for a in ("tilt", "flex"):
         for m in TILTS:
@@ -400,6 +435,8 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=1)
     ap.add_argument("--save", type=Path, help="save the measured clips (pickle) for --load")
     ap.add_argument("--load", type=Path, help="re-report saved clips (no rendering)")
+    ap.add_argument("--crop-scales", default="", help="extra mp-box sizes, e.g. 0.8,1.25")
+    ap.add_argument("--large-only", action="store_true", help="only turn clips ≥ 60°")
     args = ap.parse_args()
     start = time.perf_counter()
     if args.load:
@@ -418,7 +455,8 @@ def main() -> None:
             print("onnxruntime is not installed (pip install -e '.[whenet]'); skipped")
             return
         _init(args.model)
-        cases = grid(args.identity)
+        scales = tuple(float(x) for x in args.crop_scales.split(",") if x)
+        cases = grid(args.identity, scales, args.large_only)
         if args.jobs > 1:
             from concurrent.futures import ProcessPoolExecutor
             from multiprocessing import get_context

@@ -83,3 +83,14 @@ def test_mp_box_from_pose_keypoints_is_a_square_scaled_by_the_shoulders() -> Non
     assert (y0 + y1) / 2 == pytest.approx(50.0)
     assert x1 - x0 == pytest.approx(W.HEAD_OVER_SHOULDERS * 100) == pytest.approx(y1 - y0)
     assert W.mp_box(None, None) is None
+
+
+def test_scaled_box_keeps_its_centre() -> None:
+    assert W.scaled((10.0, 20.0, 30.0, 60.0), 1.5) == pytest.approx((5.0, 10.0, 35.0, 70.0))
+
+
+def test_large_only_grid_has_only_turn_clips_from_60_degrees_with_the_crop_sizes() -> None:
+    cases = W.grid(["ana"], (0.8,), large_only=True)
+    assert {abs(c["yaw_deg"]) for c in cases} == {60.0, 65.0, 70.0, 75.0, 80.0, 85.0}
+    assert all(c["kind"] == "yaw" and c["crop_scales"] == (0.8,) for c in cases)
+    assert len(W.grid(["ana"])) == 2 * (len(W.YAWS) - 1) + 1 + len(W.COMBINED)
