@@ -370,7 +370,9 @@ def _pool(table: dict[str, dict[str, list[float]]]) -> list[str]:
 
 def _sensitivity(table: dict[str, dict[str, list[float]]], names: list[str]) -> None:
     """Rotation MAE on the turn clips for each mp-box size (``--crop-scales``), if measured."""
-    keys = sorted({k.rsplit(" ", 1)[0] for k in table[names[-1]] if k.startswith("whenet mp x")})
+    bands = [b for b, _, _ in BANDS]
+    keys = sorted({k[: -len(b) - 1] for k in table[names[-1]] for b in bands
+                   if k.startswith("whenet mp x") and k.endswith(f" {b}")})  # fmt: skip
     if not keys:
         return
     cols = [(m, b) for b, _, _ in BANDS[1:] for m in ("whenet truth", "whenet mp", *keys)]
