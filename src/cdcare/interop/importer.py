@@ -34,6 +34,7 @@ from cdcare.interop.bundle_read import (
     coded,
     refuse,
 )
+from cdcare.interop.resources import POSTURE, TREMOR
 from cdcare.store.care_models import (
     AdverseEvent,
     DrugClass,
@@ -166,8 +167,6 @@ class _Writer:
             )
 
     def _video(self, e: Entry) -> None:
-        from cdcare.interop.export import POSTURE, TREMOR
-
         comps = {coded(k.get("code"), c.VIDEO): k for k in e.res.get("component", [])}
         posture = {
             key: comps[key]["valueQuantity"]["value"] for key, _, _ in POSTURE if key in comps
