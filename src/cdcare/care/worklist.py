@@ -7,7 +7,7 @@ them. A row is identified by (patient, reason, key): the key names the occurrenc
 the window opens), so marking a row handled hides that occurrence only, and the next one shows
 again.
 
-Dates are local (Asia/Seoul) calendar dates; "days" are calendar days; comparisons are stated
+Dates are local (centre zone) calendar dates; "days" are calendar days; comparisons are stated
 in each docstring so the boundary dates are unambiguous.
 """
 
@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -38,13 +37,12 @@ from cdcare.care.worklist_rules import (
     wearing_off_hit,
     window_hit,
 )
+from cdcare.clock import local_date
 from cdcare.errors import N_, Conflict, InputError, NotFound
 from cdcare.store.care_models import Appointment, DiaryEntry, InjectionSession
 from cdcare.store.clinic_models import WorklistHandled
 from cdcare.store.models import Patient, Role, ScaleAssessment, User
 from cdcare.store.video_models import JobStatus, VideoAnalysis
-
-SEOUL = ZoneInfo("Asia/Seoul")
 
 __all__ = [
     "REASONS",
@@ -87,10 +85,6 @@ class Worklist:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def _local(value: datetime) -> date:
-    return value.astimezone(SEOUL).date()
-
-
 def patient_hits(
     *, db: Session, patient: Patient, today: date, lookahead_weeks: int, now: datetime
 ) -> list[Hit]:
@@ -127,13 +121,17 @@ def patient_hits(
     series: dict[str, list[tuple[int, date, float]]] = {}
     for r in current:
         if r.instrument in ("phq9", "gad7") and r.total is not None:
-            series.setdefault(r.instrument, []).append((r.id, _local(r.assessed_at), r.total))
+            series.setdefault(r.instrument, []).append((r.id, local_date(r.assessed_at), r.total))
     phq = [r for r in current if r.instrument == "phq9"]
     if phq:
         item9 = phq[-1].answers.get("q9")
         hits.append(
             phq9_item9_hit(
-                (phq[-1].id, _local(phq[-1].assessed_at), item9 if isinstance(item9, int) else None)
+                (
+                    phq[-1].id,
+                    local_date(phq[-1].assessed_at),
+                    item9 if isinstance(item9, int) else None,
+                )
             )
         )
     hits.append(mood_rising_hit(series))
@@ -146,9 +144,11 @@ def patient_hits(
         last_diary = db.scalar(
             select(func.max(DiaryEntry.entry_date)).where(DiaryEntry.patient_id == patient.id)
         )
-        self_dates = [_local(r.assessed_at) for r in current if r.instrument not in CLINICIAN_RATED]
+        self_dates = [
+            local_date(r.assessed_at) for r in current if r.instrument not in CLINICIAN_RATED
+        ]
         last = max([d for d in (last_diary, *self_dates) if d is not None], default=None)
-        hits.append(silent_hit(last, _local(account.created_at), today))
+        hits.append(silent_hit(last, local_date(account.created_at), today))
     videos = db.scalars(
         select(VideoAnalysis).where(
             VideoAnalysis.patient_id == patient.id,
@@ -156,7 +156,9 @@ def patient_hits(
             VideoAnalysis.assessment_id.is_(None),
         )
     ).all()
-    hits.extend(video_review_hits((v.id, _local(v.created_at), twstrs_prefill(v)) for v in videos))
+    hits.extend(
+        video_review_hits((v.id, local_date(v.created_at), twstrs_prefill(v)) for v in videos)
+    )
     return [h for h in hits if h is not None]
 
 

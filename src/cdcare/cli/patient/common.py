@@ -5,7 +5,6 @@ command group, the PATIENT and ``--centre`` arguments and the look-up of a patie
 from __future__ import annotations
 
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 import typer
 from sqlalchemy import select
@@ -24,7 +23,6 @@ app.add_typer(patient_app, name="patient")
 Centre_ = Annotated[str, typer.Option("--centre", help="Centre code.")]
 Who = Annotated[str, typer.Argument(help="Record number in the centre, or id:N.")]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
-SEOUL = ZoneInfo("Asia/Seoul")
 
 
 def patient_of(db: Session, who: str, centre: str) -> Patient:

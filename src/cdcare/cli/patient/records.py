@@ -20,13 +20,13 @@ from cdcare.cli.context import (
     say,
 )
 from cdcare.cli.patient.common import (
-    SEOUL,
     Centre_,
     Json,
     Who,
     patient_app,
     patient_of,
 )
+from cdcare.clock import local_date
 from cdcare.errors import N_
 
 
@@ -108,7 +108,7 @@ def show_cmd(who: Who, centre: Centre_ = DEMO_CENTRE, as_json: Json = False) -> 
             "scales": [
                 {
                     "instrument": a.instrument,
-                    "date": a.assessed_at.astimezone(SEOUL).date().isoformat(),
+                    "date": local_date(a.assessed_at).isoformat(),
                     "total": a.total,
                     "band": a.band,
                 }

@@ -14,13 +14,12 @@ from cdcare.care._checks import as_date, past_date
 from cdcare.care.demo import DEMO_CENTRE
 from cdcare.cli.context import current_lang, open_db, print_json, read_json_arg, say
 from cdcare.cli.patient.common import (
-    SEOUL,
     Centre_,
     Who,
     patient_app,
     patient_of,
 )
-from cdcare.clock import local_today
+from cdcare.clock import local_instant, local_today
 from cdcare.errors import N_
 
 
@@ -109,8 +108,8 @@ def scale_cmd(
     """Score and store a rating scale; prints the result as JSON."""
     from cdcare.care.patients import record_assessment
 
-    today = local_today(SEOUL)
-    at = datetime.combine(past_date(on, "date", today), time(12), SEOUL) if on else None
+    today = local_today()
+    at = local_instant(past_date(on, "date", today), time(12)) if on else None
     with open_db() as db:
         p = patient_of(db, who, centre)
         row = record_assessment(
