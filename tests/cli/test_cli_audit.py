@@ -193,7 +193,7 @@ def test_export_period_to_csv_is_logged(
 ) -> None:
     _concurrent_use(engine, 1, 4)
     out = cli_env / "review.csv"
-    today = local_today().isoformat()
+    today = local_today().isoformat()  # the period is in local days, not UTC ones
     assert run(["audit", "export", "--from", "2026-01-01", "--to", today, "--out", str(out)]) == 0
     with out.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))

@@ -19,7 +19,7 @@ def test_admin_records_review(world: World) -> None:
     page = client.get("/admin/audit")
     assert page.status_code == 200 and "아직 기록된 점검이 없습니다" in page.text
     token = csrf_of(page.text)
-    today = local_today()
+    today = local_today()  # the period is in local days (the centre zone), not the host's
     resp = client.post(
         "/admin/audit/review",
         data={

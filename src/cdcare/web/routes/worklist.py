@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Annotated
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -13,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from cdcare.care import worklist as wl
 from cdcare.care.access import Action, authorize
 from cdcare.care.appointments import KINDS
+from cdcare.clock import centre_zone
 from cdcare.clock import local_today as centre_today
 from cdcare.errors import N_, InputError
 from cdcare.i18n import translate
@@ -52,7 +52,7 @@ def worklist_page(
 ) -> Response:
     """Today's worklist of the user's centre."""
     authorize(user, Action.CARE_VIEW)
-    zone = ZoneInfo(request.app.state.settings.timezone)
+    zone = centre_zone(request.app.state.settings.timezone)
     today = centre_today(zone)
     result = wl.build_worklist(
         db=db,
