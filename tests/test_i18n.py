@@ -240,3 +240,20 @@ def test_language_normalisation_and_fallback() -> None:
     assert normalize_lang("fr") == "en"
     assert translate("a message nobody translated", "ko") == "a message nobody translated"
     assert translate_plural("a thing", "things", 2, "ko") == "things"
+
+
+@pytest.mark.parametrize(
+    ("lang", "items", "expected"),
+    [
+        ("en", 1, "Video of 2026-11-30: 1 suggested TWSTRS item not confirmed"),
+        ("en", 2, "Video of 2026-11-30: 2 suggested TWSTRS items not confirmed"),
+        ("ko", 2, "2026-11-30 영상: 제안된 TWSTRS 문항 2개 미확인"),
+    ],
+)
+def test_worklist_counts_use_plural_forms(lang: str, items: int, expected: str) -> None:
+    from cdcare.care.worklist import video_review_hits
+    from cdcare.web.routes.worklist import explain
+
+    suggested = {f"item{i}": 1 for i in range(items)}
+    (hit,) = video_review_hits([(7, date(2026, 11, 30), suggested)])
+    assert explain(hit, lang) == expected
