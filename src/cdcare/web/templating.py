@@ -36,6 +36,7 @@ def environment(directory: Path, lang: str, zone: str | None) -> jinja2.Environm
     )
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
     where = centre_zone(zone)
+    env.globals["time_zone"] = where.key  # the IANA name the datetime filter shows times in
 
     def date_filter(value: date | datetime | None) -> str:
         return date_text(value, lang, where)
