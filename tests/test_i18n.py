@@ -257,3 +257,14 @@ def test_worklist_counts_use_plural_forms(lang: str, items: int, expected: str) 
     suggested = {f"item{i}": 1 for i in range(items)}
     (hit,) = video_review_hits([(7, date(2026, 11, 30), suggested)])
     assert explain(hit, lang) == expected
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_every_template_compiles_in_its_language_environment(lang: str) -> None:
+    from cdcare.web.templating import LocalizedTemplates
+
+    env = LocalizedTemplates(TEMPLATES, "Asia/Seoul").get(lang).env
+    names = sorted(p.relative_to(TEMPLATES).as_posix() for p in TEMPLATES.rglob("*.html"))
+    assert len(names) > 30
+    for name in names:
+        assert env.get_template(name).name == name
