@@ -17,6 +17,7 @@ from typing import Any
 
 from cdcare.care._checks import load_data
 from cdcare.care.followup import MET, CycleResponse
+from cdcare.care.worklist_text import OVERDUE, SILENT, VIDEO_REVIEW, WINDOW_OPENS, Counted
 from cdcare.clinical.toxins import min_interval_days
 from cdcare.errors import N_
 
@@ -65,11 +66,11 @@ def _t(code: str) -> int:
 @dataclass(frozen=True)
 class Hit:
     """A reason found for one patient: ``key`` names the occurrence, ``detail`` is an English
-    message template with ``params``; ``on`` is the date the reason refers to."""
+    message template with ``params`` (or a counted one, ``worklist_text``); ``on`` its date."""
 
     reason: str
     key: str
-    detail: str
+    detail: str | Counted
     params: dict[str, Any]
     on: date
 
@@ -92,17 +93,13 @@ def window_hit(
         return Hit(
             "overdue",
             opens.isoformat(),
-            N_("Window opened {date} ({days} days ago), nothing booked"),
+            OVERDUE,
             {"date": opens.isoformat(), "days": days},
             opens,
         )
     if opens <= today + timedelta(weeks=lookahead_weeks):
         days = (opens - today).days
-        detail = (
-            N_("Window opens {date} (in {days} days)")
-            if days > 0
-            else N_("Window open since {date}")
-        )
+        detail: str | Counted = WINDOW_OPENS if days > 0 else N_("Window open since {date}")
         return Hit(
             "window_opens",
             opens.isoformat(),
@@ -203,7 +200,7 @@ def silent_hit(last_activity: date | None, account_since: date | None, today: da
     return Hit(
         "silent",
         last.isoformat(),
-        N_("Nothing from the patient for {days} days (last {date})"),
+        SILENT,
         {"days": days, "date": last.isoformat()},
         last,
     )
@@ -216,7 +213,7 @@ def video_review_hits(analyses: Iterable[tuple[int, date, dict[str, int]]]) -> l
         Hit(
             "video_review",
             str(aid),
-            N_("Video of {date}: {n} suggested TWSTRS items not confirmed"),
+            VIDEO_REVIEW,
             {"date": on.isoformat(), "n": len(items)},
             on,
         )
