@@ -23,7 +23,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from cdcare.cli.context import current_lang, print_json
 from cdcare.cli.main import app
 from cdcare.errors import N_, InputError
-from cdcare.i18n import translate
+from cdcare.i18n import translate, translate_plural
 
 LONG_VIDEO_FRAMES = 300  # show a progress bar beyond this many frames (about 10 s)
 
@@ -117,8 +117,11 @@ def _report_folder(rows: list[dict[str, Any]], out_dir: Path, lang: str) -> None
     )
     if resumed:
         sys.stderr.write(
-            translate(
-                N_("{count} videos were already done and were not analysed again"), lang
+            translate_plural(
+                "{count} video was already done and was not analysed again",
+                "{count} videos were already done and were not analysed again",
+                resumed,
+                lang,
             ).format(count=resumed)
             + "\n"
         )
