@@ -37,9 +37,14 @@ pytest: $(STAMP)
 bench: $(STAMP)
 	for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b; done
 
-# Extract marked messages into a template; Korean translations live in src/cdcare/locale/ko.
+# Translations (docs/i18n.md): extract the marked messages (Python and Jinja, babel.cfg) into a
+# template, append the new ones to ko/LC_MESSAGES/messages.po, compile every .po to its .mo
+# (the .mo files are committed; tests/test_i18n.py fails when one is stale).
+LOCALE := src/cdcare/locale
 i18n: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -o src/cdcare/locale/messages.pot src/cdcare
+	$(BIN)/pybabel extract -F babel.cfg -o $(LOCALE)/messages.pot --sort-by-file .
+	$(BIN)/python scripts/i18n.py update $(LOCALE)
+	$(BIN)/python scripts/i18n.py compile $(LOCALE)
 
 # Refresh the lock from the environment: installs what pyproject.toml now asks for (without the
 # old pins; UPGRADE=1 also moves every package to its newest version within the bounds), then

@@ -71,34 +71,58 @@ def grid(full: bool, identities: list[str] | None = None) -> list[dict[str, Any]
         for c in cases:
             c.setdefault("seconds", 0.5)
         cases.append({"kind": "still", "seconds": 3.0, "identity": name})
+    cases += tremor_grid(names, full)
+    for c in cases:
+        c.setdefault("noise", 0.1)
+    return cases
+
+
+SINE_HZ = (2.7, 4.3, 6.6)
+"""Non-integer tremor frequencies (Hz) of the sine clips; ``--full`` adds 1.3, 5.5 and 9.1."""
+SHAPES = (("jerky", (3.4, 5.7)), ("modulated", (3.4, 5.7)), ("harmonic", (2.7, 4.3)))
+SWAY_HZ = (0.3, 0.6, 0.9)
+"""Slow sway (Hz, 3° zero-to-peak, 6 s): below the tremor band, must not be called tremor."""
+
+
+def tremor_grid(names: list[str], full: bool) -> list[dict[str, Any]]:
+    """Tremor clips (2° zero-to-peak, 4 s) on the first two identities: sines at non-integer
+    frequencies, irregular (jerky: wandering phase and harmonics; amplitude-modulated) and
+    harmonic-rich waves; slow sway; and still clips on every identity (plus lit-varying and
+    noisy ones on the first two) for the false-positive rate."""
     axes = ("yaw", "roll", "pitch")
+    base = {"tremor_deg": 2.0, "seconds": 4.0}
+    sines = SINE_HZ + ((1.3, 5.5, 9.1) if full else ())
+    cases: list[dict[str, Any]] = []
     for j, name in enumerate(names[:2]):
-        for i, f in enumerate((2.7, 4.6, 7.3) if not full else (1.3, 2.7, 4.6, 5.5, 7.3, 9.1)):
+        for i, f in enumerate(sines):
+            axis = axes[(i + j) % 3]
             cases.append(
-                {
-                    "kind": "tremor",
-                    "tremor_hz": f,
-                    "tremor_deg": 2.0,
-                    "tremor_axis": axes[(i + j) % 3],
-                    "seconds": 4.0,
-                    "identity": name,
-                }
+                {"kind": "tremor", "tremor_hz": f, "tremor_axis": axis, **base, "identity": name}
             )
-    for j, name in enumerate(names[:2]):
-        for i, shape in enumerate(("jerky", "modulated")):
+        for i, (shape, freqs) in enumerate(SHAPES):
             cases.append(
                 {
                     "kind": "tremor",
-                    "tremor_hz": (3.4, 5.7)[(i + j) % 2],
-                    "tremor_deg": 2.0,
+                    "tremor_hz": freqs[(i + j) % 2],
                     "tremor_shape": shape,
                     "tremor_axis": axes[(i + j + 1) % 3],
-                    "seconds": 4.0,
+                    **base,
                     "identity": name,
                 }
             )
-    for c in cases:
-        c.update(noise=0.1)
+        for i, f in enumerate(SWAY_HZ):
+            cases.append(
+                {
+                    "kind": "sway",
+                    "tremor_hz": f,
+                    "tremor_deg": 3.0,
+                    "seconds": 6.0,
+                    "tremor_axis": axes[(i + j + 2) % 3],
+                    "identity": name,
+                }
+            )
+        cases.append({"kind": "still", "seconds": 3.0, "lighting": 0.5, "identity": name})
+        cases.append({"kind": "still", "seconds": 3.0, "noise": 0.3, "identity": name})
     return cases
 
 
@@ -247,30 +271,227 @@ def constants_report(cals: dict[str, Any]) -> None:
 
 
 def tremor_report(results: list[dict[str, Any]], cals: dict[str, Any]) -> None:
-    """Frequency error on tremor clips, false positives on still clips."""
-    print("\nTremor (2° zero-to-peak, non-integer frequencies, 4 s at 30 fps):")
-    errs = []
+    """Frequency and amplitude error on tremor clips; false positives on sway and still clips."""
+    print("\nTremor clips (2° zero-to-peak, 4 s at 30 fps; frequency of the fundamental):")
+    errs, amps, found, total = [], [], 0, 0
     for r in results:
-        if r["case"]["kind"] != "tremor":
-            continue
-        out = _evaluate(r, cals[r["case"]["identity"]])
-        t = out["tremor"] if out else {"present": False}
         c = r["case"]
+        if c["kind"] != "tremor":
+            continue
+        out = _evaluate(r, cals[c["identity"]])
+        t = out["tremor"] if out else {"present": False}
+        total += 1
         if t.get("present"):
             errs.append(abs(t["frequency_hz"] - c["tremor_hz"]))
+            amps.append(t["amplitude_deg"])
+            found += int(t["axis"] == c["tremor_axis"])
         print(f"  {c['identity']:<9} {c.get('tremor_shape', 'sine'):<9} {c['tremor_hz']:.1f} Hz "
               f"{c['tremor_axis']:<5} → "
-              + (f"{t['frequency_hz']:.2f} Hz axis {t['axis']}" if t.get("present")
-                 else "not detected"))  # fmt: skip
+              + (f"{t['frequency_hz']:.2f} Hz axis {t['axis']} {t['amplitude_deg']:.2f}°"
+                 if t.get("present") else "not detected"))  # fmt: skip
     if errs:
-        print(f"  frequency error: mean {statistics.fmean(errs):.3f} Hz, max {max(errs):.3f} Hz"
-              " (target ≤ 0.2)")  # fmt: skip
-    still = [r for r in results if r["case"]["kind"] == "still"]
-    fp = 0
-    for r in still:
-        out = _evaluate(r, cals[r["case"]["identity"]])
-        fp += int(bool(out and out["tremor"].get("present")))
-    print(f"  false positives on still clips (3 s): {fp}/{len(still)}")
+        print(f"  detected on the right axis: {found}/{total}; frequency error: mean "
+              f"{statistics.fmean(errs):.3f} Hz, max {max(errs):.3f} Hz (target ≤ 0.2); "
+              f"amplitude read {min(amps):.2f}–{max(amps):.2f}° (true 2°)")  # fmt: skip
+    for kind, label in (("sway", "slow sway < 1 Hz (3°, 6 s)"), ("still", "still clips (3 s)")):
+        clips = [r for r in results if r["case"]["kind"] == kind]
+        calls = []
+        for r in clips:
+            out = _evaluate(r, cals[r["case"]["identity"]])
+            if out and out["tremor"].get("present"):
+                calls.append(f"{r['case'].get('tremor_hz', 0):g} Hz → "
+                             f"{out['tremor']['frequency_hz']:.2f} Hz")  # fmt: skip
+        print(f"  tremor called on {label}: {len(calls)}/{len(clips)}"
+              + (f" ({'; '.join(calls)})" if calls else ""))  # fmt: skip
+    filter_report()
+
+
+def filter_report() -> None:
+    """The tremor high-pass filter's own gain (scipy.signal.sosfreqz, squared: forward and
+    backward) and the amplitude the tremor analysis reads on pure 2° sines (8 s, 30 fps)."""
+    import numpy as np
+    from scipy import signal
+
+    from cdcare.video.tremor import HIGHPASS_HZ, analyze_tremor
+
+    hz = (0.3, 0.6, 0.9, 1.0, 1.2, 1.5, 2.0)
+    print(f"\nHigh-pass filter ({HIGHPASS_HZ} Hz, 2nd order, forward-backward) gain:")
+    for fps in (15.0, 30.0, 60.0):
+        sos = signal.butter(2, HIGHPASS_HZ, btype="highpass", fs=fps, output="sos")
+        _, h = signal.sosfreqz(sos, worN=np.array(hz), fs=fps)
+        print(f"  {fps:>4.0f} fps: " + ", ".join(f"{f:g} Hz {g:.3f}" for f, g in
+                                              zip(hz, np.abs(h) ** 2, strict=True)))  # fmt: skip
+    t = np.arange(0, 8, 1 / 30)
+    cells = []
+    for f in hz:
+        r = analyze_tremor(list(t), {"yaw": list(2.0 * np.sin(2 * np.pi * f * t))})
+        cells.append(f"{f:g} Hz " + (f"{r.amplitude_deg / 2:.2f}" if r.present else "none"))
+    print("  amplitude read / true on pure sines (none = not tremor): " + ", ".join(cells))
+
+
+SHIFTS = (-1.5, -1.0, -0.5, 0.5, 1.0, 1.5)
+"""Lateral and sagittal shifts (inter-ocular distances, the unit of synth, measure and data)."""
+ELEVATIONS = (0.0, -0.2, -0.1, -0.05, 0.05, 0.1, 0.2)
+"""Shoulder elevations (fraction of shoulder width; the synthetic torso is turned in the image
+plane about the sternum, so 0 is a truly level torso)."""
+
+
+def shift_grid(names: list[str]) -> list[dict[str, Any]]:
+    """1-s clips per identity: a neutral one (the reference), lateral and sagittal shifts, and
+    shoulder elevations."""
+    cases: list[dict[str, Any]] = []
+    for name in names:
+        base = {"seconds": 1.0, "identity": name, "noise": 0.1}
+        cases.append({"kind": "shift0", **base})
+        for key in ("lateral_shift", "sagittal_shift"):
+            cases += [{"kind": key, key: v, **base} for v in SHIFTS]
+        cases += [{"kind": "shoulder_elevation", "shoulder_elevation": v, **base}
+                  for v in ELEVATIONS]  # fmt: skip
+    return cases
+
+
+def _slope(pairs: list[tuple[float, float]]) -> float:
+    """Least-squares slope of measured on true through the origin."""
+    den = sum(t * t for t, _ in pairs)
+    return sum(t * m for t, m in pairs) / den if den else float("nan")
+
+
+def shift_report(results: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Per measure: error absolute and relative to the identity's neutral clip, the gain
+    (slope), and TWSTRS item agreement (present/absent, shoulder score) with the truth's.
+    Returns the pooled figures by measure (for the margins file's prefill note)."""
+    from cdcare.clinical.video_twstrs import BANDS
+
+    item = {b.measure: b for b in BANDS}
+    neutral: dict[str, dict[str, Any]] = {}
+    for r in results:
+        if r["case"]["kind"] == "shift0":
+            out = _evaluate(r, _shipped())
+            neutral[r["case"]["identity"]] = out["posture"] if out else {}
+    pooled: dict[str, dict[str, Any]] = {}
+    print("\nShifts and shoulders (1 s clips, 640×480; relative = minus the identity's neutral)")
+    for key, needs_ref in (("lateral_shift", False), ("sagittal_shift", True),
+                           ("shoulder_elevation", False)):  # fmt: skip
+        rows: dict[str, list[tuple[float, float | None, float | None]]] = defaultdict(list)
+        for r in results:
+            c = r["case"]
+            if c["kind"] != key:
+                continue
+            out = _evaluate(r, _shipped())
+            got = out["posture"].get(key) if out else None
+            zero = neutral.get(c["identity"], {}).get(key)
+            rel = None if got is None or zero is None else got - zero
+            rows[c["identity"]].append((c[key], got, rel))
+        agree = total = 0
+        abs_err: list[float] = []
+        rel_err: list[float] = []
+        pairs: list[tuple[float, float]] = []
+        for name, vals in sorted(rows.items()):
+            cells = []
+            for truth, got, rel in vals:
+                cells.append(f"{truth:+.2f}→{'–' if got is None else f'{got:+.2f}'}"
+                             f"({'–' if rel is None else f'{rel:+.2f}'})")  # fmt: skip
+                used = rel if needs_ref else got
+                total += 1
+                agree += int(used is not None and item[key].score(used) == item[key].score(truth))
+                if got is not None:
+                    abs_err.append(got - truth)
+                if rel is not None:
+                    rel_err.append(rel - truth)
+                    pairs.append((truth, rel))
+            print(f"  {key:<19} {name:<6} " + " ".join(cells))
+        z = [neutral[n].get(key) for n in rows if neutral.get(n, {}).get(key) is not None]
+        fig = {"mae_abs": statistics.fmean(map(abs, abs_err)) if abs_err else None,
+               "mae_rel": statistics.fmean(map(abs, rel_err)) if rel_err else None,
+               "gain_rel": _slope(pairs), "agree": agree, "total": total,
+               "neutral": (min(z), max(z)) if z else None}  # fmt: skip
+        pooled[key] = fig
+        print(f"  {key}: MAE absolute {_fmt(fig['mae_abs'])}, relative {_fmt(fig['mae_rel'])}, "
+              f"gain (relative, slope) {fig['gain_rel']:.2f}; a neutral clip reads "
+              f"{'–' if not z else f'{min(z):+.2f} to {max(z):+.2f}'}; TWSTRS item agreement "
+              f"({'relative' if needs_ref else 'absolute'}) {agree}/{total}")  # fmt: skip
+    return pooled
+
+
+PHOTO_ANGLES = (-30.0, -20.0, -10.0, 10.0, 20.0, 30.0)
+"""In-plane rotations of the photographs (degrees, + = clockwise = toward the patient's left)."""
+
+
+def real_photos() -> dict[str, Any]:
+    """Real face photographs shipped in installed wheels (nothing downloaded): scikit-image's
+    astronaut (NASA, public domain) and its LFW subset (Labeled Faces in the Wild, 25×25 grey
+    crops: every 10th of the 100 faces, upscaled ×8 and padded), matplotlib's Grace Hopper
+    (US Navy, public domain). BGR uint8."""
+    import cv2
+    import matplotlib.cbook as cbook
+    import numpy as np
+    from skimage import data
+
+    photos = {"astronaut": cv2.cvtColor(data.astronaut(), cv2.COLOR_RGB2BGR)}
+    with cbook.get_sample_data("grace_hopper.jpg") as f:
+        raw = np.frombuffer(f.read(), np.uint8)
+    photos["hopper"] = cv2.imdecode(raw, cv2.IMREAD_COLOR)
+    lfw = data.lfw_subset()
+    for i in range(0, 100, 10):
+        grey = np.asarray(np.clip(lfw[i] * 255, 0, 255), np.uint8)
+        grey = cv2.resize(grey, (200, 200), interpolation=cv2.INTER_CUBIC)
+        grey = cv2.copyMakeBorder(grey, 100, 100, 100, 100, cv2.BORDER_REPLICATE)
+        photos[f"lfw{i:02d}"] = cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR)
+    return photos
+
+
+def photo_report() -> None:
+    """Tilt on real photographs rotated in the image plane: the change of tilt from the
+    unrotated photo against the rotation (the person's own tilt in the photo cancels)."""
+    import cv2
+    import mediapipe as mp
+    import numpy as np
+
+    from cdcare.video import headpose
+    from cdcare.video.io import quiet_native_stderr
+
+    cal = headpose.calibration()
+    with quiet_native_stderr():
+        mesh = mp.solutions.face_mesh.FaceMesh(
+            static_image_mode=True, max_num_faces=1, refine_landmarks=True
+        )
+    errors: list[float] = []
+    print("\nTilt on real photographs rotated in the image plane (change from the unrotated "
+          "photo minus the rotation, deg):")  # fmt: skip
+    for name, img in real_photos().items():
+        h, w = img.shape[:2]
+        tilts: dict[float, float | None] = {}
+        yaw = None
+        for ang in (0.0, *PHOTO_ANGLES):
+            m = cv2.getRotationMatrix2D((w / 2, h / 2), -ang, 1.0)  # OpenCV: + = anticlockwise
+            rotated = cv2.warpAffine(img, m, (w, h), borderMode=cv2.BORDER_REFLECT)
+            with quiet_native_stderr():
+                res = mesh.process(cv2.cvtColor(rotated, cv2.COLOR_BGR2RGB))
+            if not res.multi_face_landmarks:
+                tilts[ang] = None
+                continue
+            lms = res.multi_face_landmarks[0].landmark
+            pts = np.array([(p.x * w, p.y * h, p.z * w) for p in lms], dtype=float)
+            face = cal.correct(headpose.face_angles(pts))
+            tilts[ang] = face.roll
+            yaw = face.yaw if ang == 0.0 else yaw
+        base = tilts[0.0]
+        if base is None:
+            print(f"  {name:<10} no face found")
+            continue
+        errs = [t - base - a for a, t in tilts.items() if a and t is not None]
+        errors += errs
+        print(f"  {name:<10} turned {yaw:+5.1f}°: " + " ".join(f"{e:+.2f}" for e in errs)
+              + f"  (found {len(errs)}/{len(PHOTO_ANGLES)})")  # fmt: skip
+    mesh.close()
+    if errors:
+        within = sum(abs(e) <= 1.0 for e in errors)
+        print(f"  MAE {statistics.fmean(map(abs, errors)):.2f}°, max {max(map(abs, errors)):.2f}°,"
+              f" within 1°: {within}/{len(errors)} (target: all within 1°)")  # fmt: skip
+
+
+def _fmt(x: float | None) -> str:
+    return "–" if x is None else f"{x:.2f}"
 
 
 def main() -> None:
@@ -278,7 +499,12 @@ def main() -> None:
     ap.add_argument("--full", action="store_true", help="the full grid (slower)")
     ap.add_argument("--identity", action="append", help="only this identity (repeatable)")
     ap.add_argument("--jobs", type=int, default=2)
-    ap.add_argument("--tremor-only", action="store_true", help="only the tremor and still clips")
+    ap.add_argument("--tremor-only", action="store_true",
+                    help="only the tremor, sway and still clips")  # fmt: skip
+    ap.add_argument("--shift-only", action="store_true",
+                    help="only the shift and shoulder-elevation clips (3 identities)")  # fmt: skip
+    ap.add_argument("--photos", action="store_true",
+                    help="only tilt on real photographs rotated in the image plane")  # fmt: skip
     ap.add_argument("--save", type=Path, help="save the measured clips (pickle) for --load")
     ap.add_argument("--load", type=Path, help="re-report saved clips (no rendering)")
     ap.add_argument("--write-spread", action="store_true", help="store the spread in "
@@ -288,13 +514,19 @@ def main() -> None:
     from cdcare.video.headpose import Calibration
 
     start = time.perf_counter()
+    if args.photos:
+        photo_report()
+        print(f"{time.perf_counter() - start:.0f} s")
+        return
     if args.load:
         # --load reads back a file this script wrote itself (--save); never untrusted input
         results = pickle.loads(args.load.read_bytes())  # noqa: S301
     else:
         cases = grid(args.full, args.identity)
+        shifts = shift_grid(args.identity or ["ana", "bora", "chidi"])
+        cases = shifts if args.shift_only else cases + shifts
         if args.tremor_only:
-            cases = [c for c in cases if c["kind"] in ("tremor", "still")]
+            cases = [c for c in cases if c["kind"] in ("tremor", "sway", "still")]
         results = [r for _, r in run_local(measure_synthetic, cases, jobs=args.jobs)]
     if args.save:
         args.save.write_bytes(pickle.dumps(results))
@@ -309,6 +541,9 @@ def main() -> None:
     if args.tremor_only:
         tremor_report(results, defaultdict(_shipped))
         return
+    if args.shift_only:
+        shift_report(results)
+        return
     rows = identity_rows(results, cals)
     print_table(rows, label)
     spread = spread_report(rows) if not args.identity else {}
@@ -316,6 +551,8 @@ def main() -> None:
         constants_report(cals)
     print_table(identity_rows(results, defaultdict(Calibration.identity)), "raw (uncalibrated)")
     tremor_report(results, cals)
+    shift_report(results)
+    photo_report()
     if args.write_spread and not args.identity:
         doc = json.loads(DATA.read_text(encoding="utf-8"))
         meaning = (

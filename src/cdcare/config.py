@@ -11,6 +11,8 @@ from typing import Any
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from cdcare.clock import DEFAULT_ZONE
+
 
 class Settings(BaseSettings):
     """Runtime settings.
@@ -48,7 +50,7 @@ class Settings(BaseSettings):
     data_dir: Path = Path("var")
     database_url: str = ""
     lang: str = "en"
-    timezone: str = "Asia/Seoul"
+    timezone: str = DEFAULT_ZONE
     secret_key: str = ""
     demo: bool = False
     cookie_secure: bool | None = None

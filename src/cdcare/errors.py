@@ -20,6 +20,12 @@ def N_(message: str) -> str:
     return message
 
 
+def NN_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a singular/plural message pair for extraction (Babel keyword ``NN_:1,2``); the
+    pair is translated later with ``cdcare.i18n.translate_plural`` and the count."""
+    return singular, plural
+
+
 class CdcareError(Exception):
     """Base of every error meant for a user; the message is translatable."""
 

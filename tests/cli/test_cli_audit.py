@@ -17,6 +17,7 @@ from sqlalchemy import Engine, select, text
 from cdcare.care.audit import log_event
 from cdcare.care.audit_key import load_audit_key
 from cdcare.cli.main import run
+from cdcare.clock import local_today
 from cdcare.config import Settings
 from cdcare.store.db import session_scope
 from cdcare.store.models import AuditEvent, Centre, Role, User
@@ -192,7 +193,7 @@ def test_export_period_to_csv_is_logged(
 ) -> None:
     _concurrent_use(engine, 1, 4)
     out = cli_env / "review.csv"
-    today = datetime.now(UTC).date().isoformat()
+    today = local_today().isoformat()  # the period is in local days, not UTC ones
     assert run(["audit", "export", "--from", "2026-01-01", "--to", today, "--out", str(out)]) == 0
     with out.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +12,7 @@ import pytest
 
 from cdcare.cli.main import run
 from cdcare.clinical.toxins import products
+from cdcare.clock import local_today
 
 
 @pytest.fixture(autouse=True)
@@ -109,7 +110,7 @@ def test_check_passes_a_plan_after_12_weeks(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = _write(tmp_path, _base_plan(capsys))
-    last = (date.today() - timedelta(days=84)).isoformat()
+    last = (local_today() - timedelta(days=84)).isoformat()
     assert run(["plan", "check", "--plan", path, "--last-injection", last]) == 0
     assert "Plan passes the checks" in capsys.readouterr().out
 
@@ -118,7 +119,7 @@ def test_check_refuses_early_reinjection_unless_overridden(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = _write(tmp_path, _base_plan(capsys))
-    today = date.today()
+    today = local_today()
     last = (today - timedelta(days=70)).isoformat()
     args = ["plan", "check", "--plan", path, "--last-injection", last, "--date", today.isoformat()]
     assert run(args) == 1
@@ -161,7 +162,7 @@ def test_check_reads_stdin(
         ({"muscle": "biceps"}, [], "Unknown muscle 'biceps'"),
         ({"unit": "U Botox"}, [], "never converted"),
         ({"product": "dysport"}, [], "never converted"),
-        ({}, ["--date", (date.today() + timedelta(days=5)).isoformat()], "in the future"),
+        ({}, ["--date", (local_today() + timedelta(days=5)).isoformat()], "in the future"),
         ({}, ["--last-injection", "2026-13-40"], "Invalid date"),
     ],
 )

@@ -48,3 +48,17 @@ def test_each_margin_has_a_unit_and_a_source() -> None:
     for key, m in video_margins.neutral_margins().items():
         assert m.value > 0 and m.unit and m.source, key
         assert m.verified is False  # engineering choices, shown as unconfirmed
+
+
+def test_prefill_is_decided_by_the_table_with_its_validation_result() -> None:
+    """What is pre-filled into the TWSTRS form comes from the margins file, each decision with
+    the benchmark result it rests on; the unvalidated shifts and shoulders are not pre-filled."""
+    data = _file()
+    for key, entry in data.items():
+        assert isinstance(entry["prefill"], bool), key
+        assert "benchmarks/video_accuracy.py" in str(entry["prefill_source"]), key
+    expected = {b.item for b in video_twstrs.BANDS if data[b.measure]["prefill"]}
+    assert video_twstrs.prefilled_items() == expected
+    for band in video_twstrs.BANDS:
+        assert band.prefill_note == data[band.measure]["prefill_source"]
+    assert {"lateral_shift", "sagittal_shift", "shoulder_elevation"}.isdisjoint(expected)

@@ -13,7 +13,6 @@ from sqlalchemy import Engine, delete
 from cdcare.errors import ConfigError
 from cdcare.store import crypto
 from cdcare.store.backup import (
-    _sha256,
     backup_database,
     manifest_path,
     rekey_backup,
@@ -21,6 +20,7 @@ from cdcare.store.backup import (
     row_counts,
     verify_backup,
 )
+from cdcare.store.backup_manifest import sha256_of
 from cdcare.store.crypto import (
     CHUNK,
     DamagedFile,
@@ -161,7 +161,7 @@ def test_encrypted_backup_verifies_restores_and_rotates(engine: Engine, tmp_path
     assert data.startswith(crypto.MAGIC) and b"synthetic" not in data
     assert b"SQLite format" not in data[:64] and b"PGDMP" not in data[:64]
     stored = json.loads(manifest_path(path).read_text())
-    assert stored["encrypted"] is True and stored["sha256"] == _sha256(path) == manifest.sha256
+    assert stored["encrypted"] is True and stored["sha256"] == sha256_of(path) == manifest.sha256
     assert not list(tmp_path.glob(".cdcare-plain-*"))  # no plaintext left beside it
     with pytest.raises(ConfigError):
         verify_backup(path)  # an encrypted backup needs its key
@@ -193,7 +193,7 @@ def test_tampered_backup_is_refused(engine: Engine, tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="changed or damaged"):
         verify_backup(path, keys=keys)
     m = json.loads(manifest_path(path).read_text())
-    m["sha256"] = _sha256(path)  # an attacker who also rewrites the manifest's hash
+    m["sha256"] = sha256_of(path)  # an attacker who also rewrites the manifest's hash
     manifest_path(path).write_text(json.dumps(m))
     with pytest.raises(DamagedFile):
         verify_backup(path, keys=keys)

@@ -144,3 +144,27 @@ def test_dark_and_blurred_recordings_are_flagged() -> None:
     assert "too_dark" in dark_codes and "blurry" not in dark_codes
     assert "blurry" in blur_codes and "too_dark" not in blur_codes
     assert "blurry" not in sharp_codes and "too_dark" not in sharp_codes
+
+
+@pytest.mark.parametrize("cw", [-20.0, 20.0])
+def test_tilt_on_a_second_real_photograph_within_one_degree(cw: float) -> None:
+    """matplotlib's Grace Hopper portrait (US Navy, public domain) rotated in the image plane:
+    the tilt changes by the rotation within 1° (benchmarks/video_accuracy.py --photos)."""
+    import matplotlib.cbook as cbook
+
+    from cdcare.video import headpose
+    from cdcare.video.landmarks import LandmarkModels
+
+    with cbook.get_sample_data("grace_hopper.jpg") as f:
+        img = cv2.imdecode(np.frombuffer(f.read(), np.uint8), cv2.IMREAD_COLOR)
+    h, w = img.shape[:2]
+    tilts = []
+    for angle in (0.0, cw):
+        m = cv2.getRotationMatrix2D((w / 2, h / 2), -angle, 1.0)
+        frame = cv2.warpAffine(img, m, (w, h), borderMode=cv2.BORDER_REFLECT)
+        with LandmarkModels() as models:
+            mesh = models.face(models.rgb(frame))
+        assert mesh is not None
+        tilts.append(headpose.calibration().correct(headpose.face_angles(mesh.points)).roll)
+    assert tilts[0] is not None and tilts[1] is not None
+    assert tilts[1] - tilts[0] == pytest.approx(cw, abs=1.0)  # clockwise = + (patient's left)

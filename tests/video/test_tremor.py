@@ -99,3 +99,63 @@ def test_highpass_gain_is_what_the_docstring_says(hz: float, gain: float) -> Non
     measured = float(np.sqrt(2 * np.mean(y[mid] ** 2)))
     assert measured == pytest.approx(gain, abs=0.01)
     assert gain == pytest.approx(1 / (1 + (HIGHPASS_HZ / hz) ** 4), abs=0.001)
+
+
+@pytest.mark.parametrize("fps", [15.0, 30.0, 60.0])
+def test_highpass_frequency_response_at_one_to_one_and_a_half_hertz(fps: float) -> None:
+    """The filter itself (scipy.signal.sosfreqz, squared for the forward-backward pass) loses
+    no more at 1–1.5 Hz than the docstring says (0.885 at 1 Hz), at common frame rates."""
+    from scipy import signal
+
+    from cdcare.video.tremor import HIGHPASS_HZ
+
+    sos = signal.butter(2, HIGHPASS_HZ, btype="highpass", fs=fps, output="sos")
+    hz = np.array([1.0, 1.2, 1.5])
+    _, h = signal.sosfreqz(sos, worN=hz, fs=fps)
+    gain = np.abs(h) ** 2
+    assert np.all(gain >= np.array([0.885, 0.941, 0.975]) - 0.001)
+    assert np.all(gain <= np.array([0.885, 0.941, 0.975]) + 0.006)
+
+
+@pytest.mark.parametrize("hz", [0.3, 0.6, 0.8, 0.9, 0.95])
+@pytest.mark.parametrize("amp", [2.0, 6.0])
+@pytest.mark.parametrize("seconds", [4.0, 8.0])
+def test_slow_sway_below_one_hertz_is_not_tremor(hz: float, amp: float, seconds: float) -> None:
+    """Sway slower than the band: its spectral skirt at the band's edge is no peak, and a
+    side lobe of it does not borrow its power."""
+    t, angles = _series(hz, amp, "pitch", seconds=seconds)
+    assert not analyze_tremor(t, angles).present
+
+
+def test_tremor_on_top_of_sway_is_found() -> None:
+    t, angles = _series(0.5, 5.0, "yaw", seconds=8.0)
+    angles["yaw"] = list(np.asarray(angles["yaw"]) + 1.5 * np.sin(2 * np.pi * 4.3 * np.asarray(t)))
+    r = analyze_tremor(t, angles)
+    assert r.present and r.axis == "yaw" and r.frequency_hz is not None
+    assert abs(r.frequency_hz - 4.3) < 0.1
+
+
+@pytest.mark.parametrize(("hz", "gain"), [(1.0, 0.885), (1.2, 0.941), (1.5, 0.975)])
+def test_amplitude_near_the_band_edge_loses_only_the_filter_gain(hz: float, gain: float) -> None:
+    """The whole peak lobe counts, also its part below 1 Hz (it read 0.63 of 1 Hz before)."""
+    t, angles = _series(hz, 3.0, "roll", seconds=8.0)
+    r = analyze_tremor(t, angles)
+    assert r.present and r.amplitude_deg is not None
+    assert r.amplitude_deg / 3.0 == pytest.approx(gain, abs=0.06)
+
+
+@pytest.mark.parametrize(
+    ("shape", "hz"), [("harmonic", 2.7), ("harmonic", 4.3), ("jerky", 3.4), ("modulated", 5.7)]
+)
+def test_irregular_and_harmonic_waves_report_the_fundamental(shape: str, hz: float) -> None:
+    """``cdcare synth``'s tremor waves (strong 2nd/3rd harmonics, wandering phase, waxing and
+    waning amplitude) read at the fundamental frequency."""
+    from cdcare.video.synth import SynthSpec, tremor_wave
+
+    spec = SynthSpec(tremor_hz=hz, tremor_deg=2.0, tremor_shape=shape, seconds=6.0)  # type: ignore[arg-type]
+    wave = 2.0 * tremor_wave(spec)
+    t = np.arange(spec.n_frames) / spec.fps
+    rng = np.random.default_rng(1)
+    r = analyze_tremor(list(t), {"pitch": list(wave + rng.normal(0, 0.15, len(t)))})
+    assert r.present and r.frequency_hz is not None
+    assert abs(r.frequency_hz - hz) <= 0.2

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from cdcare.clock import local_today
 from cdcare.store.audit_models import AuditReview
 from cdcare.store.db import session_scope
 
@@ -18,7 +19,7 @@ def test_admin_records_review(world: World) -> None:
     page = client.get("/admin/audit")
     assert page.status_code == 200 and "아직 기록된 점검이 없습니다" in page.text
     token = csrf_of(page.text)
-    today = date.today()
+    today = local_today()  # the period is in local days (the centre zone), not the host's
     resp = client.post(
         "/admin/audit/review",
         data={

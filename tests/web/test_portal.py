@@ -372,6 +372,8 @@ def test_booked_appointment_reaches_the_patient(world: World) -> None:
     from datetime import timedelta as _td
     from zoneinfo import ZoneInfo
 
+    from cdcare.l10n import datetime_text
+
     nurse = login(TestClient(world.app), "demo-nurse")
     page = nurse.get(f"/patients/{world.demo_patient_id}?lang=en")
     when = (_dt.now(ZoneInfo("Asia/Seoul")) + _td(days=10)).replace(second=0, microsecond=0)
@@ -387,7 +389,8 @@ def test_booked_appointment_reaches_the_patient(world: World) -> None:
     )
     assert resp.status_code == 303
     shown = nurse.get(f"/patients/{world.demo_patient_id}?lang=en").text
-    assert when.strftime("%Y-%m-%d %H:%M") in shown and "diary review" in shown
+    # written by the datetime filter (Babel, centre's zone), e.g. "Dec 14, 2026, 1:54 AM"
+    assert datetime_text(when, "en", ZoneInfo("Asia/Seoul")) in shown and "diary review" in shown
     bad = nurse.post(
         f"/patients/{world.demo_patient_id}/appointments",
         data={

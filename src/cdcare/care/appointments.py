@@ -1,7 +1,7 @@
 """Appointments: schedule, reschedule, cancel (kept, marked cancelled), a centre's day and
 week, and the next one of a patient.
 
-Times are aware datetimes (stored UTC, shown Asia/Seoul); a new appointment must lie in the
+Times are aware datetimes (stored UTC, shown in the centre zone); a new appointment must lie in the
 future and within two years. A centre's calendar has slots of :data:`SLOT_MINUTES` minutes
 (local convention) and a slot holds one appointment: the database refuses a second one
 (unique centre + slot), and the service says so first in plain words.
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -19,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from cdcare.care.amend import keep_version
 from cdcare.care.patients import get_patient
+from cdcare.clock import to_local
 from cdcare.errors import N_, Conflict, InputError, NotFound
 from cdcare.store.care_models import Appointment
 
@@ -33,7 +33,6 @@ KINDS = {
 MAX_AHEAD = timedelta(days=730)
 #: Length of one calendar slot in minutes (local convention of this software).
 SLOT_MINUTES = 15
-SEOUL = ZoneInfo("Asia/Seoul")
 
 
 def slot_of(when: datetime) -> datetime:
@@ -58,7 +57,7 @@ def _check_time(starts_at: datetime, now: datetime) -> None:
 
 
 def _slot_taken(when: datetime) -> Conflict:
-    local = slot_of(when).astimezone(SEOUL).strftime("%Y-%m-%d %H:%M")
+    local = to_local(slot_of(when)).strftime("%Y-%m-%d %H:%M")
     return Conflict(
         N_("The {minutes}-minute slot at {when} is already booked; choose another time"),
         minutes=SLOT_MINUTES,

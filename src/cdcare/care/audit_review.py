@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cdcare.care.access import Action, authorize
 from cdcare.care.audit import verify_chain
-from cdcare.clock import today_or
+from cdcare.clock import centre_zone, today_or
 from cdcare.errors import N_, InputError
 from cdcare.store.audit_models import AuditReview
 from cdcare.store.models import AuditEvent, User
@@ -28,12 +27,12 @@ def record_review(
     period_from: date,
     period_to: date,
     note: str = "",
-    timezone: str = "Asia/Seoul",
+    timezone: str | None = None,
     today: date | None = None,
 ) -> AuditReview:
     """Record that ``reviewer`` reviewed ``period_from``..``period_to`` of their centre."""
     authorize(reviewer, Action.AUDIT_VIEW)
-    zone = ZoneInfo(timezone)
+    zone = centre_zone(timezone)
     today = today_or(today, zone)
     if period_to < period_from:
         raise InputError(N_("The review period ends before it starts"))

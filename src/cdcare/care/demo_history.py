@@ -1,7 +1,7 @@
 """One synthetic demo patient's two years: intake, injection cycles, scales, diary, medication.
 
 Used by :func:`cdcare.care.demo.load_demo`; everything is invented from the seeded generator
-it passes in (no real person is described). Dates are Asia/Seoul calendar dates.
+it passes in (no real person is described). Dates are the centre's calendar dates.
 """
 
 from __future__ import annotations
@@ -9,8 +9,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,6 +27,7 @@ from cdcare.care.rehab import assign, library
 from cdcare.clinical.planning import PlanItem, make_plan
 from cdcare.clinical.posture import parse_pattern
 from cdcare.clinical.scales import get_instrument, score
+from cdcare.clock import local_instant
 from cdcare.errors import Conflict, ScaleError
 from cdcare.store.care_models import (
     DiaryEntry,
@@ -40,7 +40,6 @@ from cdcare.store.models import (
     User,
 )
 
-SEOUL = ZoneInfo("Asia/Seoul")
 #: (posture pattern, TWSTRS items kept non-zero among the direction items) per demo patient.
 PATTERNS = (
     ("torticaput:left", {"rotation", "laterocollis"}),
@@ -174,7 +173,7 @@ def demo_patient(
             db=db, patient_id=patient.id, visit_date=day, clinician_id=doctor.id, today=today
         )
         n.visits += 1
-        at = datetime.combine(day, time(10, 0), SEOUL)
+        at = local_instant(day, time(10, 0))
         for code in codes:
             if code == "twstrs":
                 ans = _answers(code, level(day), rng, noise=0.06)
@@ -320,7 +319,7 @@ def book_next(db: Session, patient_id: int, today: date, rng: random.Random) -> 
     day = last + timedelta(weeks=13) if last is not None else today
     if day <= today:
         day = today + timedelta(days=rng.randint(3, 30))
-    start = datetime.combine(day, time(10, 0), SEOUL)
+    start = local_instant(day, time(10, 0))
     for k in range(32):  # the next free 15-minute slot from 10:00
         try:
             schedule(
@@ -328,7 +327,7 @@ def book_next(db: Session, patient_id: int, today: date, rng: random.Random) -> 
                 patient_id=patient_id,
                 starts_at=start + timedelta(minutes=15 * k),
                 kind="injection",
-                now=datetime.combine(today, time(0, 0), SEOUL),
+                now=local_instant(today),
             )
         except Conflict:
             continue

@@ -29,7 +29,6 @@ from cdcare.care.followup_rules import (
     INSUFFICIENT,
     MET,
     NOT_MET,
-    SEOUL,
     UNKNOWN,
     Rule,
     rules,
@@ -50,6 +49,7 @@ from cdcare.care.response import (
     secondary_non_response,
 )
 from cdcare.care.screens import Criterion, Facts, Screen, psych_prompts, screens
+from cdcare.clock import local_date
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ def followup_summary(*, db: Session, patient_id: int, today: date | None = None)
     inj = [s.injected_on for s in sessions(db=db, patient_id=patient_id)]
     rows = sorted(latest_assessments(db=db, patient_id=patient_id), key=lambda r: r.assessed_at)
     tw = [r for r in rows if r.instrument == "twstrs" and r.total is not None]
-    scores = [(r.assessed_at.astimezone(SEOUL).date(), float(r.total or 0)) for r in tw]
+    scores = [(local_date(r.assessed_at), float(r.total or 0)) for r in tw]
     diary_rows = entries(db=db, patient_id=patient_id)
     diary = [(e.entry_date, float(e.severity)) for e in diary_rows]
     t_cycles = cycles_from_scores(inj, scores)
@@ -206,7 +206,6 @@ __all__ = [
     "INSUFFICIENT",
     "MET",
     "NOT_MET",
-    "SEOUL",
     "UNKNOWN",
     "Criterion",
     "CycleResponse",

@@ -7,13 +7,11 @@ Outcome words shared by :mod:`cdcare.care.response`, :mod:`cdcare.care.screens` 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from cdcare.care._checks import load_data
 from cdcare.errors import N_
 
 MET, NOT_MET, UNKNOWN = "met", "not_met", "unknown"
-SEOUL = ZoneInfo("Asia/Seoul")  # scale dates are local calendar dates
 INSUFFICIENT = "insufficient_data"
 DISCLAIMER = N_("A screen to support the clinician, not a decision")
 

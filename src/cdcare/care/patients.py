@@ -183,7 +183,7 @@ def add_visit(
     notes: str = "",
     today: date | None = None,
 ) -> Visit:
-    """Record a visit on a local (Asia/Seoul) date; future dates are refused."""
+    """Record a visit on a local (centre zone) date; future dates are refused."""
     today = today_or(today)
     patient = get_patient(db=db, patient_id=patient_id)
     if visit_date > today:

@@ -15,7 +15,7 @@ Only patients with an active portal account get reminders, in that account's lan
 patient who opted out gets none. Sending: with an e-mail address and a sender, the message is
 e-mailed (``sent``); otherwise it is shown in the portal only (``portal``). A failed send stays
 ``pending`` and is retried on the next run, up to :data:`MAX_ATTEMPTS` tries (then ``failed``).
-Every send attempt is written to the access log. Days are local (Asia/Seoul) calendar days.
+Every send attempt is written to the access log. Days are local (centre zone) calendar days.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -32,13 +31,13 @@ from sqlalchemy.orm import Session
 from cdcare.care.appointments import KINDS as APPOINTMENT_KINDS
 from cdcare.care.audit import log_event
 from cdcare.clinical.toxins import min_interval_days
+from cdcare.clock import local_date, to_local
 from cdcare.errors import N_, InputError
 from cdcare.i18n import translate
 from cdcare.store.care_models import Appointment, DiaryEntry, InjectionSession
 from cdcare.store.clinic_models import OutboxMessage, ReminderContact
 from cdcare.store.models import Patient, Role, User
 
-SEOUL = ZoneInfo("Asia/Seoul")
 #: Local conventions (not clinical facts): notice period before the window, diary gap.
 WINDOW_NOTICE_DAYS = 7
 DIARY_GAP_DAYS = 7
@@ -87,10 +86,6 @@ class RunResult:
     sent: int
     portal: int
     failed: int
-
-
-def _local(value: datetime) -> date:
-    return value.astimezone(SEOUL).date()
 
 
 def contact(*, db: Session, patient_id: int) -> ReminderContact:
@@ -162,7 +157,7 @@ def _occasions(db: Session, account: User, today: date, now: datetime) -> int:
             Appointment.starts_at > now,
         )
     ):
-        start = appt.starts_at.astimezone(SEOUL)
+        start = to_local(appt.starts_at)
         if start.date() == tomorrow:
             made += _add(
                 db, pid, "appointment_tomorrow",
@@ -171,7 +166,7 @@ def _occasions(db: Session, account: User, today: date, now: datetime) -> int:
                 what=translate(APPOINTMENT_KINDS.get(appt.kind, appt.kind), lang),
             )  # fmt: skip
     newest = db.scalar(select(func.max(DiaryEntry.entry_date)).where(DiaryEntry.patient_id == pid))
-    since = newest or _local(account.created_at)
+    since = newest or local_date(account.created_at)
     if (today - since).days >= DIARY_GAP_DAYS:
         made += _add(
             db, pid, "diary_missing", f"diary:{pid}:{since}", lang, today,
@@ -239,7 +234,7 @@ def run(
 ) -> RunResult:
     """Generate today's messages, then send what is pending. Running twice sends nothing twice."""
     now = now or datetime.now(UTC)
-    today = today or _local(now)
+    today = today or local_date(now)
     created = generate(db=db, today=today, now=now)
     result = send_pending(db=db, sender=sender, now=now)
     return RunResult(created, result.sent, result.portal, result.failed)

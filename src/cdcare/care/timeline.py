@@ -1,6 +1,7 @@
 """One patient's care as a dated timeline, and head angles across video measurements.
 
-Dates are local calendar dates in ``zone`` (Asia/Seoul by default); stored timestamps are UTC.
+Dates are local calendar dates in ``zone`` (default: the configured zone, :mod:`cdcare.clock`);
+stored timestamps are UTC.
 Angles are the video contract's medians in degrees (+ rotation = chin toward the patient's
 left, + tilt = toward the left shoulder, + flexion = chin down).
 """
@@ -8,13 +9,14 @@ left, + tilt = toward the left shoulder, + flexion = chin down).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cdcare.care.patients import latest_assessments
+from cdcare.clock import centre_zone, local_date
 from cdcare.errors import N_
 from cdcare.i18n import translate
 from cdcare.store.care_models import AdverseEvent, InjectionSession, Medication
@@ -44,15 +46,11 @@ class Event:
     link: str = ""
 
 
-def _local(value: datetime, zone: ZoneInfo) -> date:
-    return value.astimezone(zone).date()
-
-
 def patient_events(
     *, db: Session, patient_id: int, lang: str, zone: ZoneInfo | None = None, limit: int = 40
 ) -> list[Event]:
     """The newest ``limit`` events of every kind, newest first."""
-    zone = zone or ZoneInfo("Asia/Seoul")
+    zone = centre_zone(zone)
     base = f"/patients/{patient_id}"
 
     def t(message: str) -> str:
@@ -69,7 +67,7 @@ def patient_events(
         total = "–" if a.total is None else f"{a.total:g}"
         events.append(
             Event(
-                _local(a.assessed_at, zone),
+                local_date(a.assessed_at, zone),
                 "scale",
                 f"{a.instrument.upper()} {total}",
                 f"{base}#a{a.id}",
@@ -84,7 +82,7 @@ def patient_events(
         text = t(LABELS["video"])
         if isinstance(rot, int | float):
             text += f": {t(LABELS['rotation'])} {rot:+.1f}°"
-        events.append(Event(_local(r.created_at, zone), "video", text, f"{base}/videos/{r.id}"))
+        events.append(Event(local_date(r.created_at, zone), "video", text, f"{base}/videos/{r.id}"))
     for s in db.scalars(select(InjectionSession).where(InjectionSession.patient_id == patient_id)):
         events.append(
             Event(
@@ -132,7 +130,7 @@ def angle_trends(
     *, db: Session, patient_id: int, zone: ZoneInfo | None = None
 ) -> dict[str, list[tuple[date, float]]]:
     """Median rotation, tilt and flexion (degrees) of each finished video measurement."""
-    zone = zone or ZoneInfo("Asia/Seoul")
+    zone = centre_zone(zone)
     out: dict[str, list[tuple[date, float]]] = {}
     rows = db.scalars(
         select(VideoAnalysis)
@@ -145,6 +143,6 @@ def angle_trends(
             value = posture.get(key)
             if isinstance(value, int | float):
                 out.setdefault(key.removesuffix("_deg"), []).append(
-                    (_local(r.created_at, zone), float(value))
+                    (local_date(r.created_at, zone), float(value))
                 )
     return out

@@ -15,9 +15,8 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, event, inspect, or_, select
 from sqlalchemy.orm import Session
@@ -27,13 +26,12 @@ from cdcare.care.accounts import verify_password
 from cdcare.care.injections import record_injection, sessions
 from cdcare.care.patients import add_visit
 from cdcare.clinical.planning import Finding, Plan, check_plan, plan_document, plan_from_dict
+from cdcare.clock import local_instant
 from cdcare.errors import N_, Conflict, InputError, NotFound
 from cdcare.store.care_models import InjectionSession
 from cdcare.store.clinic_models import VisitNote, VisitPlan
 from cdcare.store.models import ScaleAssessment, User, Visit
 from cdcare.store.video_models import JobStatus, VideoAnalysis
-
-SEOUL = ZoneInfo("Asia/Seoul")
 
 
 @event.listens_for(VisitNote, "before_update")
@@ -77,7 +75,7 @@ ANGLES = ("rotation_deg", "tilt_deg", "flexion_deg")
 
 def visit_videos(*, db: Session, visit: Visit) -> list[VideoAnalysis]:
     """Finished video measurements of the patient made on the visit's local date, newest first."""
-    start = datetime.combine(visit.visit_date, time(0), SEOUL)
+    start = local_instant(visit.visit_date)
     return list(
         db.scalars(
             select(VideoAnalysis)
@@ -291,7 +289,7 @@ def amend_note(*, db: Session, visit: Visit, text: str, author_id: int | None) -
 
 def visit_assessments(*, db: Session, visit: Visit) -> list[ScaleAssessment]:
     """Current (not amended) assessments linked to the visit or taken on its local date."""
-    start = datetime.combine(visit.visit_date, time(0), SEOUL)
+    start = local_instant(visit.visit_date)
     rows = db.scalars(
         select(ScaleAssessment)
         .where(

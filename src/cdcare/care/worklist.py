@@ -1,249 +1,68 @@
 """The centre worklist: who needs a call, a booking or a review today, and why.
 
 Each reason is a small pure function over plain data (dates, numbers) with its threshold from
-``care/data/worklist.json`` (value, unit, source or LOCAL convention); :func:`build_worklist`
-loads a centre's records and applies them. A row is identified by (patient, reason, key): the
-key names the occurrence (e.g. the date the window opens), so marking a row handled hides that
-occurrence only, and the next one shows again.
+``care/data/worklist.json`` (value, unit, source or LOCAL convention), in
+:mod:`cdcare.care.worklist_rules`; :func:`build_worklist` loads a centre's records and applies
+them. A row is identified by (patient, reason, key): the key names the occurrence (e.g. the date
+the window opens), so marking a row handled hides that occurrence only, and the next one shows
+again.
 
-Dates are local (Asia/Seoul) calendar dates; "days" are calendar days; comparisons are stated
+Dates are local (centre zone) calendar dates; "days" are calendar days; comparisons are stated
 in each docstring so the boundary dates are unambiguous.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
-from functools import cache
-from typing import Any
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from cdcare.care._checks import load_data, today_or
+from cdcare.care._checks import today_or
 from cdcare.care.access import CLINICIAN_RATED
-from cdcare.care.followup import MET, CycleResponse, followup_summary
+from cdcare.care.followup import followup_summary
 from cdcare.care.videos import twstrs_prefill
-from cdcare.clinical.toxins import min_interval_days
+from cdcare.care.worklist_rules import (
+    REASONS,
+    Hit,
+    Threshold,
+    mood_rising_hit,
+    non_response_hit,
+    phq9_item9_hit,
+    silent_hit,
+    thresholds,
+    video_review_hits,
+    wearing_off_hit,
+    window_hit,
+)
+from cdcare.clock import local_date
 from cdcare.errors import N_, Conflict, InputError, NotFound
 from cdcare.store.care_models import Appointment, DiaryEntry, InjectionSession
 from cdcare.store.clinic_models import WorklistHandled
 from cdcare.store.models import Patient, Role, ScaleAssessment, User
 from cdcare.store.video_models import JobStatus, VideoAnalysis
 
-SEOUL = ZoneInfo("Asia/Seoul")
-
-#: Reason code → label (translated at display time); order = default sort priority.
-REASONS: dict[str, str] = {
-    "phq9_item9": N_("PHQ-9 item 9 answered above 0"),
-    "mood_rising": N_("PHQ-9 or GAD-7 rising"),
-    "non_response": N_("Possible non-response"),
-    "overdue": N_("Re-injection overdue"),
-    "window_opens": N_("Re-injection window opens"),
-    "wearing_off": N_("Early wearing-off in the diary"),
-    "video_review": N_("Video-suggested scores to review"),
-    "silent": N_("No diary or questionnaire for a long time"),
-}
-
-
-@dataclass(frozen=True)
-class Threshold:
-    """One worklist threshold: value in ``unit``, source tag (LOCAL = local convention)."""
-
-    code: str
-    value: float
-    unit: str
-    source: str
-    verified: bool
-    note: str
-    note_ko: str
-
-
-@cache
-def thresholds() -> dict[str, Threshold]:
-    """All thresholds by code (the minimum interval is read from the toxin rules)."""
-    out = {}
-    for code, t in load_data("worklist.json")["thresholds"].items():
-        value = min_interval_days() if t["value"] == "toxins.min_interval_days" else t["value"]
-        out[code] = Threshold(
-            code, float(value), t["unit"], t["source"], t["verified"], t["note"], t["ko"]
-        )
-    return out
-
-
-def _t(code: str) -> int:
-    return int(thresholds()[code].value)
-
-
-@dataclass(frozen=True)
-class Hit:
-    """A reason found for one patient: ``key`` names the occurrence, ``detail`` is an English
-    message template with ``params``; ``on`` is the date the reason refers to."""
-
-    reason: str
-    key: str
-    detail: str
-    params: dict[str, Any]
-    on: date
-
-
-# --- the reasons, each a pure function -------------------------------------------------------
-
-
-def window_hit(
-    last_injection: date | None, today: date, *, lookahead_weeks: int, booked: bool
-) -> Hit | None:
-    """Re-injection window opening or overdue.
-
-    The window opens on ``last_injection + min interval``. It is listed as ``window_opens``
-    when ``today − overdue_after_days ≤ opens ≤ today + lookahead_weeks·7`` and as ``overdue``
-    when ``opens < today − overdue_after_days``. A booked injection appointment removes both.
-    """
-    if last_injection is None or booked:
-        return None
-    opens = last_injection + timedelta(days=_t("reinjection_min_interval"))
-    late = today - timedelta(days=_t("overdue_after_days"))
-    if opens < late:
-        days = (today - opens).days
-        return Hit(
-            "overdue",
-            opens.isoformat(),
-            N_("Window opened {date} ({days} days ago), nothing booked"),
-            {"date": opens.isoformat(), "days": days},
-            opens,
-        )
-    if opens <= today + timedelta(weeks=lookahead_weeks):
-        days = (opens - today).days
-        detail = (
-            N_("Window opens {date} (in {days} days)")
-            if days > 0
-            else N_("Window open since {date}")
-        )
-        return Hit(
-            "window_opens",
-            opens.isoformat(),
-            detail,
-            {"date": opens.isoformat(), "days": days},
-            opens,
-        )
-    return None
-
-
-def wearing_off_hit(diary_cycles: Sequence[CycleResponse]) -> Hit | None:
-    """The newest diary-measured cycle whose effect wore off before ``early_wearing_off_week``
-    (``wearing_off_week < threshold``; whole weeks since that injection)."""
-    limit = _t("early_wearing_off_week")
-    for c in reversed(diary_cycles):
-        if c.wearing_off_week is not None:
-            if c.wearing_off_week < limit:
-                return Hit(
-                    "wearing_off",
-                    c.injected_on.isoformat(),
-                    N_("Effect faded in week {week} after the injection of {date}"),
-                    {"week": c.wearing_off_week, "date": c.injected_on.isoformat()},
-                    c.injected_on,
-                )
-            return None
-    return None
-
-
-def non_response_hit(
-    flags: Iterable[tuple[str, str, tuple[int, ...]]], last: date | None
-) -> Hit | None:
-    """Primary or secondary non-response flag met (care/followup.py); ``flags`` are
-    ``(code, status, cycles)``."""
-    met = [(code, cycles) for code, status, cycles in flags if status == MET]
-    if not met or last is None:
-        return None
-    code, cycles = met[0]
-    label = N_("primary") if code == "primary_non_response" else N_("secondary")
-    return Hit(
-        "non_response",
-        f"{code}:{last.isoformat()}",
-        N_("Follow-up screen: {kind} non-response (cycles {cycles})"),
-        {"kind": label, "cycles": ", ".join(str(c) for c in cycles)},
-        last,
-    )
-
-
-def phq9_item9_hit(latest_phq9: tuple[int, date, int | None] | None) -> Hit | None:
-    """The latest PHQ-9 ``(assessment id, date, item 9)`` has item 9 above the threshold."""
-    if latest_phq9 is None:
-        return None
-    aid, on, item9 = latest_phq9
-    if item9 is None or item9 <= _t("phq9_item9_above"):
-        return None
-    return Hit(
-        "phq9_item9",
-        str(aid),
-        N_("Item 9 = {value} on {date}: same-day safety assessment"),
-        {"value": item9, "date": on.isoformat()},
-        on,
-    )
-
-
-def mood_rising_hit(series: Mapping[str, Sequence[tuple[int, date, float]]]) -> Hit | None:
-    """PHQ-9 or GAD-7 latest total ≥ previous total + ``mood_rise_points``; ``series`` maps
-    instrument → ``(assessment id, date, total)`` oldest first."""
-    rise = _t("mood_rise_points")
-    for instrument in ("phq9", "gad7"):
-        rows = series.get(instrument, ())
-        if len(rows) < 2:
-            continue
-        (_, _, before), (aid, on, now) = rows[-2], rows[-1]
-        if now - before >= rise:
-            return Hit(
-                "mood_rising",
-                f"{instrument}:{aid}",
-                N_("{scale} rose from {before} to {now} ({date})"),
-                {
-                    "scale": "PHQ-9" if instrument == "phq9" else "GAD-7",
-                    "before": f"{before:g}",
-                    "now": f"{now:g}",
-                    "date": on.isoformat(),
-                },
-                on,
-            )
-    return None
-
-
-def silent_hit(last_activity: date | None, account_since: date | None, today: date) -> Hit | None:
-    """A portal patient silent for more than ``silent_after_days``: ``today − last > limit``
-    where last = newest diary entry or questionnaire, else the account's creation date."""
-    if account_since is None:
-        return None
-    last = last_activity or account_since
-    days = (today - last).days
-    if days <= _t("silent_after_days"):
-        return None
-    return Hit(
-        "silent",
-        last.isoformat(),
-        N_("Nothing from the patient for {days} days (last {date})"),
-        {"days": days, "date": last.isoformat()},
-        last,
-    )
-
-
-def video_review_hits(analyses: Iterable[tuple[int, date, dict[str, int]]]) -> list[Hit]:
-    """Finished analyses ``(id, date, suggested items)`` with a TWSTRS suggestion that no
-    assessment has confirmed yet."""
-    return [
-        Hit(
-            "video_review",
-            str(aid),
-            N_("Video of {date}: {n} suggested TWSTRS items not confirmed"),
-            {"date": on.isoformat(), "n": len(items)},
-            on,
-        )
-        for aid, on, items in analyses
-        if items
-    ]
-
-
-# --- loading a centre -----------------------------------------------------------------------
+__all__ = [
+    "REASONS",
+    "SORTS",
+    "Hit",
+    "Row",
+    "Threshold",
+    "Worklist",
+    "build_worklist",
+    "mark_handled",
+    "mood_rising_hit",
+    "non_response_hit",
+    "patient_hits",
+    "phq9_item9_hit",
+    "silent_hit",
+    "thresholds",
+    "video_review_hits",
+    "wearing_off_hit",
+    "window_hit",
+]
 
 
 @dataclass(frozen=True)
@@ -264,10 +83,6 @@ class Worklist:
     lookahead_weeks: int
     rows: tuple[Row, ...]
     counts: dict[str, int] = field(default_factory=dict)
-
-
-def _local(value: datetime) -> date:
-    return value.astimezone(SEOUL).date()
 
 
 def patient_hits(
@@ -306,13 +121,17 @@ def patient_hits(
     series: dict[str, list[tuple[int, date, float]]] = {}
     for r in current:
         if r.instrument in ("phq9", "gad7") and r.total is not None:
-            series.setdefault(r.instrument, []).append((r.id, _local(r.assessed_at), r.total))
+            series.setdefault(r.instrument, []).append((r.id, local_date(r.assessed_at), r.total))
     phq = [r for r in current if r.instrument == "phq9"]
     if phq:
         item9 = phq[-1].answers.get("q9")
         hits.append(
             phq9_item9_hit(
-                (phq[-1].id, _local(phq[-1].assessed_at), item9 if isinstance(item9, int) else None)
+                (
+                    phq[-1].id,
+                    local_date(phq[-1].assessed_at),
+                    item9 if isinstance(item9, int) else None,
+                )
             )
         )
     hits.append(mood_rising_hit(series))
@@ -325,9 +144,11 @@ def patient_hits(
         last_diary = db.scalar(
             select(func.max(DiaryEntry.entry_date)).where(DiaryEntry.patient_id == patient.id)
         )
-        self_dates = [_local(r.assessed_at) for r in current if r.instrument not in CLINICIAN_RATED]
+        self_dates = [
+            local_date(r.assessed_at) for r in current if r.instrument not in CLINICIAN_RATED
+        ]
         last = max([d for d in (last_diary, *self_dates) if d is not None], default=None)
-        hits.append(silent_hit(last, _local(account.created_at), today))
+        hits.append(silent_hit(last, local_date(account.created_at), today))
     videos = db.scalars(
         select(VideoAnalysis).where(
             VideoAnalysis.patient_id == patient.id,
@@ -335,7 +156,9 @@ def patient_hits(
             VideoAnalysis.assessment_id.is_(None),
         )
     ).all()
-    hits.extend(video_review_hits((v.id, _local(v.created_at), twstrs_prefill(v)) for v in videos))
+    hits.extend(
+        video_review_hits((v.id, local_date(v.created_at), twstrs_prefill(v)) for v in videos)
+    )
     return [h for h in hits if h is not None]
 
 
@@ -357,7 +180,11 @@ def build_worklist(
     the open (not handled) rows before filtering; ``sort``: reason priority, date, patient."""
     today = today_or(today)
     now = now or datetime.now(UTC)
-    weeks = lookahead_weeks if lookahead_weeks is not None else _t("window_lookahead_weeks")
+    weeks = (
+        lookahead_weeks
+        if lookahead_weeks is not None
+        else int(thresholds()["window_lookahead_weeks"].value)
+    )
     if not 1 <= weeks <= 8:
         raise InputError(N_("The horizon must be 1 to 8 weeks, not {value}"), value=weeks)
     wanted = set(reasons)

@@ -9,24 +9,19 @@ change is written to the access log as done by ``cli:<login name>``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cdcare.care import users
 from cdcare.care.audit import log_event
-from cdcare.cli.context import cli_actor, current_lang, engine, log_read
+from cdcare.cli.context import centre_of, cli_actor, current_lang, log_read, open_db, say
 from cdcare.cli.main import app
-from cdcare.errors import N_, InputError, NotFound
+from cdcare.errors import N_, InputError
 from cdcare.i18n import translate
-from cdcare.store.db import session_scope
-from cdcare.store.migrate import upgrade
-from cdcare.store.models import Centre, User
+from cdcare.store.models import User
 
 admin_app = typer.Typer(help="Installation and accounts.", no_args_is_help=True)
 user_app = typer.Typer(help="Accounts: add, deactivate, role, reset link.", no_args_is_help=True)
@@ -37,18 +32,6 @@ PasswordFile = Annotated[
     Path | None,
     typer.Option("--password-file", help="Read the password from the first line of this file."),
 ]
-
-
-def _say(message: str, **params: Any) -> None:
-    typer.echo(translate(message, current_lang()).format(**params))
-
-
-@contextmanager
-def _db() -> Iterator[Session]:
-    eng = engine()
-    upgrade(eng)
-    with session_scope(eng) as db:
-        yield db
 
 
 def _log(db: Session, action: str, target: str, patient_id: int | None = None) -> None:
@@ -75,13 +58,6 @@ def read_password(path: Path | None) -> str:
     return str(first)
 
 
-def _centre(db: Session, code: str) -> Centre:
-    centre = db.scalar(select(Centre).where(Centre.code == code))
-    if centre is None:
-        raise NotFound(N_("Centre {code} not found"), code=code)
-    return centre
-
-
 @admin_app.command("init")
 def init_cmd(
     centre_code: Annotated[str, typer.Option("--centre-code", help="Short code, e.g. SNUH.")],
@@ -96,7 +72,7 @@ def init_cmd(
 ) -> None:
     """Create the first centre and its admin (refused if a centre exists)."""
     password = read_password(password_file)
-    with _db() as db:
+    with open_db() as db:
         user = users.init_installation(
             db=db,
             centre_code=centre_code,
@@ -108,7 +84,7 @@ def init_cmd(
             allow_existing=another_centre,
         )
         _log(db, "create", f"centre:{user.centre_id}:admin:{user.id}")
-        _say(N_("Centre {code} and admin {username} created"), code=centre_code, username=username)
+        say(N_("Centre {code} and admin {username} created"), code=centre_code, username=username)
 
 
 @user_app.command("add")
@@ -128,10 +104,10 @@ def add_cmd(
 ) -> None:
     """Add a staff or patient account."""
     password = None if no_password else read_password(password_file)
-    with _db() as db:
+    with open_db() as db:
         user = users.add_user(
             db=db,
-            centre_id=_centre(db, centre).id,
+            centre_id=centre_of(db, centre).id,
             username=username,
             display_name=display_name or username,
             role=role,
@@ -140,7 +116,7 @@ def add_cmd(
             lang=lang,
         )
         _log(db, "create", f"user:{user.id}:role={user.role.value}", user.patient_id)
-        _say(N_("Account {username} created (id {id})"), username=user.username, id=user.id)
+        say(N_("Account {username} created (id {id})"), username=user.username, id=user.id)
 
 
 def _named(db: Session, username: str) -> User:
@@ -150,19 +126,19 @@ def _named(db: Session, username: str) -> User:
 @user_app.command("deactivate")
 def deactivate_cmd(username: Annotated[str, typer.Argument(help="Login name.")]) -> None:
     """Deactivate an account (it is kept; it can no longer log in)."""
-    with _db() as db:
+    with open_db() as db:
         user = users.set_active(db=db, user=_named(db, username), active=False)
         _log(db, "amend", f"user:{user.id}:active=False")
-        _say(N_("Account {username} deactivated"), username=user.username)
+        say(N_("Account {username} deactivated"), username=user.username)
 
 
 @user_app.command("activate")
 def activate_cmd(username: Annotated[str, typer.Argument(help="Login name.")]) -> None:
     """Reactivate a deactivated account."""
-    with _db() as db:
+    with open_db() as db:
         user = users.set_active(db=db, user=_named(db, username), active=True)
         _log(db, "amend", f"user:{user.id}:active=True")
-        _say(N_("Account {username} reactivated"), username=user.username)
+        say(N_("Account {username} reactivated"), username=user.username)
 
 
 @user_app.command("role")
@@ -171,10 +147,10 @@ def role_cmd(
     role: Annotated[str, typer.Argument(help="admin, physician or nurse.")],
 ) -> None:
     """Change a staff account's role."""
-    with _db() as db:
+    with open_db() as db:
         user = users.set_role(db=db, user=_named(db, username), role=role)
         _log(db, "amend", f"user:{user.id}:role={user.role.value}")
-        _say(N_("Account {username} now has role {role}"), username=user.username, role=role)
+        say(N_("Account {username} now has role {role}"), username=user.username, role=role)
 
 
 @user_app.command("reset-link")
@@ -185,7 +161,7 @@ def reset_link_cmd(
     ] = "",
 ) -> None:
     """Print a one-time password-reset link (valid 24 hours)."""
-    with _db() as db:
+    with open_db() as db:
         user = _named(db, username)
         token = users.issue_reset(db=db, user=user, issued_by_id=None)
         _log(db, "create", f"user:{user.id}:reset_link")
@@ -195,8 +171,8 @@ def reset_link_cmd(
 @user_app.command("list")
 def list_cmd(centre: Annotated[str, typer.Option("--centre", help="Centre code.")]) -> None:
     """List a centre's accounts: username, role, active."""
-    with _db() as db:
+    with open_db() as db:
         log_read(db, command=f"admin user list --centre {centre}")  # names patient accounts
-        for u in users.list_users(db=db, centre_id=_centre(db, centre).id):
+        for u in users.list_users(db=db, centre_id=centre_of(db, centre).id):
             state = "active" if u.active else "inactive"
             typer.echo(f"{u.username}\t{u.role.value}\t{state}\t{u.display_name}")

@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 import typer
 
@@ -16,6 +15,7 @@ from cdcare.care.audit import log_event
 from cdcare.care.audit_checkpoint import checkpoint_path, export_csv, verify, write_checkpoint
 from cdcare.cli import context
 from cdcare.cli.main import app
+from cdcare.clock import centre_zone
 from cdcare.errors import N_, InputError
 from cdcare.i18n import translate
 from cdcare.store.db import session_scope
@@ -88,7 +88,7 @@ def export_cmd(
 ) -> None:
     """Write the access-log events of a period to CSV (for the monthly review); logged."""
     settings = context.settings()
-    zone = ZoneInfo(settings.timezone)
+    zone = centre_zone(settings.timezone)
     first, last = _day(since, "--from"), _day(until, "--to")
     if last < first:
         raise InputError(N_("--to is before --from"))

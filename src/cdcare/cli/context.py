@@ -1,18 +1,24 @@
-"""Per-invocation CLI state (language, settings) shared by the subcommand modules."""
+"""Per-invocation CLI state (language, settings) and the helpers the subcommand modules share
+(one migrated transaction per command, the centre look-up, translated messages, JSON in and out)."""
 
 from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine
+import typer
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from cdcare.config import Settings
-from cdcare.errors import N_, InputError
-from cdcare.i18n import normalize_lang
+from cdcare.errors import N_, InputError, NotFound
+from cdcare.i18n import normalize_lang, translate
+from cdcare.store.models import Centre
 
 _lang: ContextVar[str] = ContextVar("cdcare_cli_lang", default="en")
 
@@ -41,6 +47,31 @@ def engine() -> Engine:
     engine = make_engine(current.effective_database_url, **current.engine_options)
     install_audit_key(engine, current)
     return engine
+
+
+@contextmanager
+def open_db() -> Iterator[Session]:
+    """A session on the configured database, migrated to head; one transaction."""
+    from cdcare.store.db import session_scope
+    from cdcare.store.migrate import upgrade
+
+    eng = engine()
+    upgrade(eng)
+    with session_scope(eng) as db:
+        yield db
+
+
+def centre_of(db: Session, code: str) -> Centre:
+    """The centre with ``code``; NotFound if there is none."""
+    centre = db.scalar(select(Centre).where(Centre.code == code))
+    if centre is None:
+        raise NotFound(N_("Centre {code} not found"), code=code)
+    return centre
+
+
+def say(message: str, **params: Any) -> None:
+    """Print ``message`` (an English msgid) translated into this invocation's language."""
+    typer.echo(translate(message, current_lang()).format(**params))
 
 
 def cli_actor() -> str:

@@ -37,7 +37,7 @@ app.add_typer(plan_app, name="plan")
 
 
 def _today() -> date:
-    """Today's date in the configured display zone (default Asia/Seoul)."""
+    """Today's date in the configured display zone (``CDCARE_TIMEZONE``, :mod:`cdcare.clock`)."""
     return local_today(settings().timezone)
 
 

@@ -30,7 +30,7 @@ def synth(
     tremor_hz: Annotated[float, typer.Option(help="Tremor frequency, Hz.")] = 0.0,
     tremor_deg: Annotated[float, typer.Option(help="Tremor amplitude, ° zero-to-peak.")] = 0.0,
     tremor_axis: Annotated[str, typer.Option(help="yaw, roll or pitch.")] = "yaw",
-    tremor_shape: Annotated[str, typer.Option(help="sine, jerky or modulated.")] = "sine",
+    tremor_shape: Annotated[str, typer.Option(help="sine, jerky, modulated or harmonic.")] = "sine",
     seconds: Annotated[float, typer.Option(help="Duration, s.")] = 3.0,
     fps: Annotated[float, typer.Option(help="Frames per second.")] = 30.0,
     width: Annotated[int, typer.Option(help="Frame width, px.")] = 640,

@@ -23,7 +23,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from cdcare.cli.context import current_lang, print_json
 from cdcare.cli.main import app
 from cdcare.errors import N_, InputError
-from cdcare.i18n import translate
+from cdcare.i18n import translate, translate_plural
 
 LONG_VIDEO_FRAMES = 300  # show a progress bar beyond this many frames (about 10 s)
 
@@ -40,8 +40,15 @@ def _write(result: Any, target: str) -> None:
         ) from None
 
 
-def _analyze_one(video: Path, mirrored: bool, reference: Path | None, lang: str) -> dict[str, Any]:
-    """The video contract JSON of one clip (``VideoResult.model_dump(mode="json")``)."""
+def _analyze_one(
+    video: Path,
+    mirrored: bool,
+    reference: Path | None,
+    lang: str,
+    segment: tuple[float, float] | None = None,
+) -> dict[str, Any]:
+    """The video contract JSON of one clip (``VideoResult.model_dump(mode="json")``);
+    ``segment`` (start, end seconds) is a neutral segment of the clip itself."""
     from cdcare.video.io import open_video
     from cdcare.video.pipeline import analyze, neutral_posture
 
@@ -49,13 +56,15 @@ def _analyze_one(video: Path, mirrored: bool, reference: Path | None, lang: str)
     neutral = None
     if reference is not None:
         neutral = neutral_posture(open_video(reference), mirrored=mirrored)
+    name = str(reference) if reference else (str(video) if segment else None)
     total = source.info.frames
     if total <= LONG_VIDEO_FRAMES:
         return analyze(
             source,
             mirrored=mirrored,
             reference=neutral,
-            reference_name=str(reference) if reference else None,
+            reference_name=name,
+            neutral_segment=segment,
             lang=lang,
         ).to_json()
     with Progress(
@@ -71,7 +80,8 @@ def _analyze_one(video: Path, mirrored: bool, reference: Path | None, lang: str)
             source,
             mirrored=mirrored,
             reference=neutral,
-            reference_name=str(reference) if reference else None,
+            reference_name=name,
+            neutral_segment=segment,
             lang=lang,
             progress=lambda done, _total: bar.update(task, completed=done),
         ).to_json()
@@ -107,8 +117,11 @@ def _report_folder(rows: list[dict[str, Any]], out_dir: Path, lang: str) -> None
     )
     if resumed:
         sys.stderr.write(
-            translate(
-                N_("{count} videos were already done and were not analysed again"), lang
+            translate_plural(
+                "{count} video was already done and was not analysed again",
+                "{count} videos were already done and were not analysed again",
+                resumed,
+                lang,
             ).format(count=resumed)
             + "\n"
         )
@@ -132,6 +145,14 @@ def analyze_cmd(
         Path | None,
         typer.Option("--reference", help="A video of the person's neutral posture."),
     ] = None,
+    neutral_part: Annotated[
+        str | None,
+        typer.Option(
+            "--neutral",
+            help="START-END (seconds): the part of this video where the person holds the "
+            "neutral posture; the rest is measured relative to it (instead of --reference).",
+        ),
+    ] = None,
     jobs: Annotated[int, typer.Option("--jobs", min=1, help="Worker processes for a folder.")] = 1,
     scheduler: Annotated[
         str | None,
@@ -144,6 +165,15 @@ def analyze_cmd(
 ) -> None:
     """Measure head rotation, tilt, flexion, shifts, shoulders and tremor from video."""
     lang = current_lang()
+    segment = None
+    if neutral_part is not None:
+        from cdcare.video.pipeline import parse_segment
+
+        if reference is not None or target.is_dir():
+            raise InputError(
+                N_("--neutral marks a segment of one video; do not use it with --reference.")
+            )
+        segment = parse_segment(neutral_part)
     if target.is_dir():
         from cdcare.jobs.video_folder import analyze_folder
         from cdcare.video.io import open_video
@@ -169,4 +199,4 @@ def analyze_cmd(
             )
         _report_folder(rows, out_dir, lang)
         return
-    _write(_analyze_one(target, mirrored, reference, lang), json_out or "-")
+    _write(_analyze_one(target, mirrored, reference, lang, segment), json_out or "-")

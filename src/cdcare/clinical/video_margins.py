@@ -5,7 +5,10 @@ verified flag; the file's ``_about`` states the reasoning). Units follow the vid
 (docs/video.md): degrees for angles, inter-ocular distances for shifts, shoulder widths for
 shoulder elevation; margins are magnitudes (signs do not matter). Both the TWSTRS suggestion
 (:mod:`cdcare.clinical.video_twstrs`) and the COL-CAP suggestion
-(:func:`cdcare.clinical.posture.suggest_from_video`) read this table.
+(:func:`cdcare.clinical.posture.suggest_from_video`) read this table. Each entry also says
+whether the measure may be pre-filled into the TWSTRS form (``prefill``), with the benchmark
+result that decision rests on (``prefill_source``): a measure the synthetic-video benchmark
+does not validate is shown as a suggestion but never pre-filled.
 """
 
 from __future__ import annotations
@@ -25,6 +28,11 @@ class Threshold:
     unit: str
     source: str
     verified: bool
+    prefill: bool = False
+    """True = the benchmark validated this measure, so its TWSTRS suggestion may be pre-filled
+    into the form (:func:`cdcare.clinical.video_twstrs.prefilled_items`); False = shown only."""
+    prefill_source: str = ""
+    """The validation result the ``prefill`` decision rests on (benchmark, date, figures)."""
 
 
 @cache
@@ -39,6 +47,8 @@ def neutral_margins() -> dict[str, Threshold]:
             unit=v["unit"],
             source=v["source"],
             verified=v["verified"],
+            prefill=bool(v["prefill"]),
+            prefill_source=str(v["prefill_source"]),
         )
         for k, v in raw.items()
         if not k.startswith("_")

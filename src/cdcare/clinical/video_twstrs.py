@@ -43,10 +43,17 @@ class ItemBands:
     verified: bool
     note: str = ""
     needs_reference: bool = False
-    prefill: bool = True
-    """False = shown as a suggestion but never pre-filled into the TWSTRS form: the measure is
-    not validated (see ``prefill_note``)."""
-    prefill_note: str = ""
+
+    @property
+    def prefill(self) -> bool:
+        """False = shown as a suggestion but never pre-filled into the TWSTRS form: the measure
+        is not validated (the margins table's ``prefill``, with ``prefill_note`` its source)."""
+        return margin(self.measure).prefill
+
+    @property
+    def prefill_note(self) -> str:
+        """The validation result behind :attr:`prefill` (margins table ``prefill_source``)."""
+        return margin(self.measure).prefill_source
 
     @property
     def lower_bounds(self) -> tuple[float, ...]:
@@ -118,10 +125,6 @@ BANDS: tuple[ItemBands, ...] = (
         source="U",
         verified=False,
         note="Source [S1]: absent/present. Present from the neutral margin (video_margins.json).",
-        prefill=False,
-        prefill_note="Not validated: on the procedural synthetic heads a true shift of 1.0 "
-        "inter-ocular distance read 0.37-0.43 and -0.5 read -0.2 (the pose model's shoulders "
-        "follow the head), so the value is shown but not pre-filled.",
     ),
     ItemBands(
         "sagittal_shift",
@@ -135,10 +138,6 @@ BANDS: tuple[ItemBands, ...] = (
         "from a frontal camera has a large person- and camera-specific offset, so this item is "
         "only suggested against a neutral reference.",
         needs_reference=True,
-        prefill=False,
-        prefill_note="Not validated: a neutral synthetic head reads about 3 inter-ocular "
-        "distances absolute (depth from one frontal camera), and shifts were not benchmarked "
-        "against a reference; shown but not pre-filled.",
     ),
     ItemBands(
         "shoulder_elevation",
@@ -150,10 +149,6 @@ BANDS: tuple[ItemBands, ...] = (
         note="Source [S1]: mild <1/3 of range, moderate 1/3–2/3, severe >2/3 (and constancy, "
         "which a clip cannot judge). Range assumed ≈ 0.25 of shoulder width; score 1 from the "
         "neutral margin.",
-        prefill=False,
-        prefill_note="Not validated: issue 10 found 0 of 36 synthetic benchmark clips (level "
-        "shoulders) scored right, and the synthetic torso cannot yet be raised realistically; "
-        "the value is shown but not pre-filled into the TWSTRS form.",
     ),
 )
 

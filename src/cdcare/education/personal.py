@@ -1,6 +1,6 @@
 """Personalised statements for a logged-in patient, from plain data (no database access).
 
-Inputs are what the care record holds: today's date (Asia/Seoul calendar date), the dates of
+Inputs are what the care record holds: today's date (the centre's calendar date), the dates of
 the patient's botulinum-toxin injections, the exercise programmes assigned, the latest PHQ-9
 total and item 9, and the next appointment. Figures and wording live in ``personal.json``:
 

@@ -1,9 +1,10 @@
 """Import a FHIR R4B Bundle written by :mod:`cdcare.interop.export` into one centre.
 
 The whole Bundle is checked before anything is written (every entry validated by its
-``fhir.resources`` model, every reference resolved, every toxin dose in its product's cdcare unit
-code), then written in the caller's transaction: a refused Bundle leaves nothing behind. Each
-refusal is an :class:`~cdcare.errors.InputError` naming the entry by index and ``fullUrl``.
+``fhir.resources`` model and every reference resolved, :mod:`cdcare.interop.bundle_read`; every
+toxin dose in its product's cdcare unit code), then written in the caller's transaction: a
+refused Bundle leaves nothing behind. Each refusal is an :class:`~cdcare.errors.InputError`
+naming the entry by index and ``fullUrl``.
 Scale assessments are re-scored from the QuestionnaireResponse answers by the scale engine; a
 total that disagrees with the Observation is refused.
 """
@@ -13,11 +14,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import Any
 
-from fhir.resources.R4B import get_fhir_model_class
-from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -25,8 +23,18 @@ from cdcare.care.medications import units
 from cdcare.care.patients import create_centre
 from cdcare.clinical.scales import score
 from cdcare.clinical.toxins import get_product
-from cdcare.errors import N_, CdcareError, InputError
+from cdcare.errors import N_, CdcareError
 from cdcare.interop import codes as c
+from cdcare.interop.bundle_read import (
+    CheckedBundle,
+    Entry,
+    EntryError,
+    as_day,
+    as_instant,
+    coded,
+    refuse,
+)
+from cdcare.interop.resources import POSTURE, TREMOR
 from cdcare.store.care_models import (
     AdverseEvent,
     DrugClass,
@@ -38,19 +46,6 @@ from cdcare.store.care_models import (
 from cdcare.store.models import Centre, Patient, ScaleAssessment, Sex, Visit
 from cdcare.store.video_models import JobStatus, VideoAnalysis
 
-Resource = dict[str, Any]
-SUPPORTED = (
-    "Organization",
-    "Patient",
-    "Condition",
-    "Encounter",
-    "QuestionnaireResponse",
-    "Observation",
-    "Procedure",
-    "MedicationAdministration",
-    "AdverseEvent",
-    "MedicationStatement",
-)
 SEX = {"female": Sex.FEMALE, "male": Sex.MALE, "other": Sex.OTHER, "unknown": Sex.OTHER}
 
 
@@ -63,136 +58,27 @@ class ImportSummary:
     patient_ids: list[int] = field(default_factory=list)
 
 
-@dataclass
-class _Entry:
-    index: int
-    url: str
-    kind: str
-    res: Resource
-
-
-class _Bundle:
-    """The Bundle's entries by fullUrl, with checked look-ups that name the failing entry."""
-
-    def __init__(self, bundle: object) -> None:
-        if not isinstance(bundle, dict) or bundle.get("resourceType") != "Bundle":
-            raise InputError(N_("Not a FHIR Bundle (resourceType must be Bundle)"))
-        raw = bundle.get("entry") or []
-        if not isinstance(raw, list):
-            raise InputError(N_("Not a FHIR Bundle (resourceType must be Bundle)"))
-        self.entries: list[_Entry] = []
-        self.by_url: dict[str, _Entry] = {}
-        for index, item in enumerate(raw):
-            entry = self._entry(index, item)
-            if entry.url in self.by_url:
-                raise _refuse(entry, N_("the fullUrl appears twice in the Bundle"))
-            self.entries.append(entry)
-            self.by_url[entry.url] = entry
-
-    @staticmethod
-    def _entry(index: int, item: object) -> _Entry:
-        url = str(item.get("fullUrl", "")) if isinstance(item, dict) else ""
-        res = item.get("resource") if isinstance(item, dict) else None
-        kind = res.get("resourceType") if isinstance(res, dict) else None
-        entry = _Entry(index, url, str(kind), res if isinstance(res, dict) else {})
-        if not url:
-            raise _refuse(entry, N_("the entry has no fullUrl"))
-        if kind not in SUPPORTED:
-            raise InputError(
-                N_("Entry {index} ({url}): resource type {kind} cannot be imported"),
-                index=index,
-                url=url,
-                kind=str(kind),
-            )
-        try:
-            get_fhir_model_class(kind).model_validate(res)
-        except ValidationError as err:
-            raise InputError(
-                N_("Entry {index} ({url}) is not a valid FHIR {kind}: {detail}"),
-                index=index,
-                url=url,
-                kind=kind,
-                detail=str(err.errors()[0].get("msg", err))[:200],
-            ) from err
-        return entry
-
-    def of(self, kind: str) -> list[_Entry]:
-        return [e for e in self.entries if e.kind == kind]
-
-    def target(self, entry: _Entry, ref: object, kind: str) -> _Entry:
-        """The entry that ``ref`` (a Reference dict) points at; refused unless it is a ``kind``."""
-        url = ref.get("reference") if isinstance(ref, dict) else None
-        found = self.by_url.get(url) if isinstance(url, str) else None
-        if found is None or found.kind != kind:
-            raise InputError(
-                N_("Entry {index} ({url}): reference {ref} is not a {kind} of the Bundle"),
-                index=entry.index,
-                url=entry.url,
-                ref=str(url),
-                kind=kind,
-            )
-        return found
-
-
-def _refuse(entry: _Entry, why: str, **params: Any) -> InputError:
-    return _EntryError(entry, why, **params)
-
-
-class _EntryError(InputError):
-    """A refused entry: ``Entry {index} ({url}): {reason}``, the reason translated too."""
-
-    def __init__(self, entry: _Entry, why: str, **params: Any) -> None:
-        self.why, self.why_params = why, params
-        super().__init__(
-            N_("Entry {index} ({url}): {reason}"), index=entry.index, url=entry.url, reason=why
-        )
-
-    def text(self, lang: str = "en") -> str:
-        from cdcare.i18n import translate
-
-        params = {
-            k: v.text(lang) if isinstance(v, CdcareError) else v for k, v in self.why_params.items()
-        }
-        reason = translate(self.why, lang).format(**params)
-        return translate(self.message, lang).format(
-            index=self.params["index"], url=self.params["url"], reason=reason
-        )
-
-
-def _code(concept: object, system: str) -> str | None:
-    codings = concept.get("coding", []) if isinstance(concept, dict) else []
-    return next((k.get("code") for k in codings if k.get("system") == system), None)
-
-
-def _day(value: str) -> date:
-    return date.fromisoformat(value[:10])
-
-
-def _when(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
-
-
 class _Writer:
     """Writes the checked entries; ``made`` maps fullUrl → the new row."""
 
-    def __init__(self, db: Session, bundle: _Bundle, centre: Centre) -> None:
+    def __init__(self, db: Session, bundle: CheckedBundle, centre: Centre) -> None:
         self.db, self.b, self.centre = db, bundle, centre
         self.made: dict[str, Any] = {}
         self.counts: dict[str, int] = {}
-        self.at: _Entry | None = None
+        self.at: Entry | None = None
 
-    def each(self, kind: str) -> Iterator[_Entry]:
+    def each(self, kind: str) -> Iterator[Entry]:
         """The entries of ``kind``, remembering which one is being written."""
         for entry in self.b.of(kind):
             self.at = entry
             yield entry
 
-    def add(self, entry: _Entry, row: Any) -> None:
+    def add(self, entry: Entry, row: Any) -> None:
         self.db.add(row)
         self.made[entry.url] = row
         self.counts[entry.kind] = self.counts.get(entry.kind, 0) + 1
 
-    def patient_of(self, e: _Entry) -> Patient:
+    def patient_of(self, e: Entry) -> Patient:
         row: Patient = self.made[self.b.target(e, e.res.get("subject"), "Patient").url]
         return row
 
@@ -201,13 +87,13 @@ class _Writer:
             ident = (e.res.get("identifier") or [{}])[0]
             number, birth = ident.get("value"), str(e.res.get("birthDate", ""))[:4]
             if not number or not birth.isdigit():
-                raise _refuse(e, N_("a Patient needs an identifier value and a birth year"))
+                raise refuse(e, N_("a Patient needs an identifier value and a birth year"))
             if self.db.scalar(
                 select(Patient.id).where(
                     Patient.centre_id == self.centre.id, Patient.record_number == number
                 )
             ):
-                raise _refuse(
+                raise refuse(
                     e, N_("record number {number} already exists in this centre"), number=number
                 )
             self.add(
@@ -223,21 +109,23 @@ class _Writer:
         for e in self.each("Condition"):
             patient = self.patient_of(e)
             if "onsetDateTime" in e.res:
-                patient.onset_date = _day(e.res["onsetDateTime"])
+                patient.onset_date = as_day(e.res["onsetDateTime"])
             self.counts["Condition"] = self.counts.get("Condition", 0) + 1
 
     def visits(self) -> None:
         for e in self.each("Encounter"):
-            kind = _code((e.res.get("type") or [{}])[0], c.VISIT_KINDS) or "clinic"
+            kind = coded((e.res.get("type") or [{}])[0], c.VISIT_KINDS) or "clinic"
             start = (e.res.get("period") or {}).get("start")
             if not start:
-                raise _refuse(e, N_("an Encounter needs period.start"))
-            self.add(e, Visit(patient_id=self.patient_of(e).id, visit_date=_day(start), kind=kind))
+                raise refuse(e, N_("an Encounter needs period.start"))
+            self.add(
+                e, Visit(patient_id=self.patient_of(e).id, visit_date=as_day(start), kind=kind)
+            )
         self.db.flush()
 
     def assessments(self) -> None:
         for e in self.each("Observation"):
-            if _code(e.res.get("code"), c.VIDEO) == "head-posture-video":
+            if coded(e.res.get("code"), c.VIDEO) == "head-posture-video":
                 self._video(e)
                 continue
             qr = self.b.target(e, (e.res.get("derivedFrom") or [None])[0], "QuestionnaireResponse")
@@ -251,10 +139,10 @@ class _Writer:
             try:
                 result = score(instrument, answers)
             except CdcareError as err:
-                raise _refuse(qr, N_("the answers cannot be scored: {error}"), error=err) from err
+                raise refuse(qr, N_("the answers cannot be scored: {error}"), error=err) from err
             given = (e.res.get("valueQuantity") or {}).get("value")
             if given is not None and result.total is not None and abs(given - result.total) > 1e-6:
-                raise _refuse(
+                raise refuse(
                     e,
                     N_("the total {given} differs from the scored total {total}"),
                     given=given,
@@ -274,14 +162,12 @@ class _Writer:
                     subscores=dict(result.subscores),
                     total=result.total,
                     band=result.band,
-                    assessed_at=_when(e.res["effectiveDateTime"]),
+                    assessed_at=as_instant(e.res["effectiveDateTime"]),
                 ),
             )
 
-    def _video(self, e: _Entry) -> None:
-        from cdcare.interop.export import POSTURE, TREMOR
-
-        comps = {_code(k.get("code"), c.VIDEO): k for k in e.res.get("component", [])}
+    def _video(self, e: Entry) -> None:
+        comps = {coded(k.get("code"), c.VIDEO): k for k in e.res.get("component", [])}
         posture = {
             key: comps[key]["valueQuantity"]["value"] for key, _, _ in POSTURE if key in comps
         }
@@ -293,12 +179,12 @@ class _Writer:
         for key, _, _ in TREMOR:
             if f"tremor_{key}" in comps:
                 tremor[key] = comps[f"tremor_{key}"]["valueQuantity"]["value"]
-        at = _when(e.res["effectiveDateTime"])
+        at = as_instant(e.res["effectiveDateTime"])
         self.add(
             e,
             VideoAnalysis(
                 patient_id=self.patient_of(e).id,
-                source=_code(e.res.get("method"), c.VIDEO_SOURCES) or "clinic",
+                source=coded(e.res.get("method"), c.VIDEO_SOURCES) or "clinic",
                 status=JobStatus.DONE,
                 progress=1.0,
                 result={"posture": posture, "tremor": tremor},
@@ -307,18 +193,18 @@ class _Writer:
             ),
         )
 
-    def _site(self, e: _Entry) -> tuple[str, InjectionSite]:
+    def _site(self, e: Entry) -> tuple[str, InjectionSite]:
         """(fullUrl of its Procedure, the site) of one MedicationAdministration."""
         proc = self.b.target(e, (e.res.get("partOf") or [None])[0], "Procedure")
-        product = _code((proc.res.get("usedCode") or [{}])[0], c.TOXINS)
+        product = coded((proc.res.get("usedCode") or [{}])[0], c.TOXINS)
         dosage = e.res.get("dosage") or {}
         dose = dosage.get("dose") or {}
         value = dose.get("value")
         if not isinstance(value, int | float) or not (0 < value < math.inf):
-            raise _refuse(e, N_("the dose must be a positive number of units"))
+            raise refuse(e, N_("the dose must be a positive number of units"))
         in_units = dose.get("system") == c.TOXIN_UNITS
         if not in_units or c.product_of_unit(str(dose.get("code", ""))) != product:
-            raise _refuse(
+            raise refuse(
                 e,
                 N_("dose unit {unit} is not the cdcare unit of product {product}"),
                 unit=f"{dose.get('system')}|{dose.get('code')}",
@@ -330,22 +216,22 @@ class _Writer:
             for x in site.get("extension", [])
             if x.get("url") == c.EXT_LATERALITY
         ]
-        muscle = _code(site, c.MUSCLES)
+        muscle = coded(site, c.MUSCLES)
         if not muscle or not sides or not sides[0]:
-            raise _refuse(e, N_("the injection site needs a muscle and a side"))
+            raise refuse(e, N_("the injection site needs a muscle and a side"))
         return proc.url, InjectionSite(muscle=muscle, side=sides[0], dose=float(value))
 
-    def _session(self, e: _Entry, sites: list[InjectionSite]) -> InjectionSession:
-        product = str(_code((e.res.get("usedCode") or [{}])[0], c.TOXINS))
+    def _session(self, e: Entry, sites: list[InjectionSite]) -> InjectionSession:
+        product = str(coded((e.res.get("usedCode") or [{}])[0], c.TOXINS))
         try:
             unit = get_product(product).unit
         except CdcareError as err:
-            raise _refuse(e, N_("unknown toxin product {product}"), product=product) from err
+            raise refuse(e, N_("unknown toxin product {product}"), product=product) from err
         ext = {x.get("url"): x for x in e.res.get("extension", [])}
         performer = (e.res.get("performer") or [{}])[0].get("actor") or {}
         return InjectionSession(
             patient_id=self.patient_of(e).id,
-            injected_on=_day(e.res["performedDateTime"]),
+            injected_on=as_day(e.res["performedDateTime"]),
             product=product,
             unit=unit,
             lot=ext.get(c.EXT_LOT, {}).get("valueString", ""),
@@ -374,9 +260,9 @@ class _Writer:
                 e,
                 AdverseEvent(
                     session_id=self.made[proc.url].id,
-                    onset_on=_day(e.res["date"]),
-                    code=_code(e.res.get("event"), c.ADVERSE_EVENTS) or "",
-                    severity=_code(e.res.get("severity"), c.AE_SEVERITY) or "",
+                    onset_on=as_day(e.res["date"]),
+                    code=coded(e.res.get("event"), c.ADVERSE_EVENTS) or "",
+                    severity=coded(e.res.get("severity"), c.AE_SEVERITY) or "",
                 ),
             )
 
@@ -386,16 +272,16 @@ class _Writer:
         for e in self.each("MedicationStatement"):
             dosages = sorted(e.res.get("dosage") or [], key=lambda d: d.get("sequence", 0))
             if not dosages:
-                raise _refuse(e, N_("a MedicationStatement needs a dosage"))
+                raise refuse(e, N_("a MedicationStatement needs a dosage"))
             first = _quantity(dosages[0])
             if first.get("system") != c.MED_UNITS or first.get("code") not in known:
-                raise _refuse(
+                raise refuse(
                     e,
                     N_("medication unit {unit} is not one of {known}"),
                     unit=f"{first.get('system')}|{first.get('code')}",
                     known=", ".join(known),
                 )
-            drug_class = _code(e.res.get("category"), c.DRUG_CLASSES) or "other"
+            drug_class = coded(e.res.get("category"), c.DRUG_CLASSES) or "other"
             period = e.res.get("effectivePeriod") or {}
             self.add(
                 e,
@@ -408,8 +294,8 @@ class _Writer:
                     dose=float(first["value"]),
                     unit=str(first["code"]),
                     frequency=_frequency(dosages[0]),
-                    start_on=_day(period["start"]),
-                    stop_on=_day(period["end"]) if period.get("end") else None,
+                    start_on=as_day(period["start"]),
+                    stop_on=as_day(period["end"]) if period.get("end") else None,
                     stop_reason=((e.res.get("statusReason") or [{}])[0]).get("text", ""),
                     events=[_titration(d) for d in dosages[1:]],
                 ),
@@ -428,7 +314,7 @@ def _frequency(dosage: dict[str, Any]) -> str:
 def _titration(dosage: dict[str, Any]) -> MedicationEvent:
     """A later dosage of a MedicationStatement as a titration step from its start date."""
     return MedicationEvent(
-        on=_day(dosage["timing"]["repeat"]["boundsPeriod"]["start"]),
+        on=as_day(dosage["timing"]["repeat"]["boundsPeriod"]["start"]),
         kind="titration",
         dose=float(_quantity(dosage)["value"]),
         frequency=_frequency(dosage),
@@ -439,7 +325,7 @@ def import_bundle(*, db: Session, bundle: object, centre_code: str) -> ImportSum
     """Load ``bundle`` into centre ``centre_code`` (created, named after the Bundle's
     Organization, if it does not exist). Raises InputError naming the entry; the caller's
     transaction then holds nothing of the Bundle (roll it back)."""
-    checked = _Bundle(bundle)
+    checked = CheckedBundle(bundle)
     centre = db.scalar(select(Centre).where(Centre.code == centre_code))
     if centre is None:
         orgs = checked.of("Organization")
@@ -457,7 +343,7 @@ def import_bundle(*, db: Session, bundle: object, centre_code: str) -> ImportSum
     except (KeyError, ValueError, TypeError, IndexError, AttributeError) as err:
         if writer.at is None:
             raise
-        raise _EntryError(
+        raise EntryError(
             writer.at, N_("a required value is missing or malformed ({detail})"), detail=repr(err)
         ) from err
     pids = [r.id for u, r in writer.made.items() if checked.by_url[u].kind == "Patient"]

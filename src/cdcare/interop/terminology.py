@@ -15,7 +15,8 @@ from typing import Any
 
 from cdcare.clinical.scales import Instrument, list_instruments
 from cdcare.interop import codes as c
-from cdcare.interop.export import POSTURE, TREMOR, validated
+from cdcare.interop.export import validated
+from cdcare.interop.resources import POSTURE, TREMOR
 
 Resource = dict[str, Any]
 PUBLISHER = "cdcare"

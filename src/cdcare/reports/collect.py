@@ -22,6 +22,7 @@ from cdcare.care.videos import list_analyses
 from cdcare.clinical.planning import Finding, Guidance, InjectionRecord, Plan, PlanItem
 from cdcare.clinical.posture import Side
 from cdcare.clinical.scales import score
+from cdcare.clock import centre_zone, local_date, to_local
 from cdcare.errors import N_, InputError
 from cdcare.reports.model import (
     AdverseEntry,
@@ -90,7 +91,7 @@ def video_entries(
     ]
     return tuple(
         VideoEntry.from_analysis(
-            row.created_at.astimezone(zone).date(), row.result or {}, source=row.source
+            local_date(row.created_at, zone), row.result or {}, source=row.source
         )
         for row in done[:limit]
     )
@@ -102,7 +103,7 @@ def collect_report(
     patient_id: int,
     generated_by: str,
     demo: bool = False,
-    timezone: str = "Asia/Seoul",
+    timezone: str | None = None,
     now: datetime | None = None,
     plan: Plan | None = None,
     plan_findings: Sequence[Finding] = (),
@@ -114,14 +115,14 @@ def collect_report(
     ``assessed_at``; alerts are recomputed from the stored answers by the scale engine.
     ``demo`` is forced on for the demo centre's synthetic patients.
     """
-    zone = ZoneInfo(timezone)
+    zone = centre_zone(timezone)
     patient = get_patient(db=db, patient_id=patient_id)
     scales = []
     for row in reversed(latest_assessments(db=db, patient_id=patient.id)):
         scales.append(
             ScaleEntry(
                 instrument=row.instrument,
-                on=row.assessed_at.astimezone(zone).date(),
+                on=local_date(row.assessed_at, zone),
                 subscores=dict(row.subscores),
                 total=row.total,
                 band=row.band,
@@ -135,7 +136,7 @@ def collect_report(
         sex=patient.sex.value,
         onset_date=patient.onset_date,
         generated_by=generated_by,
-        generated_at=(now or datetime.now(UTC)).astimezone(zone),
+        generated_at=to_local(now or datetime.now(UTC), zone),
     )
     logged = [injection_entry(s) for s in reversed(sessions(db=db, patient_id=patient.id))]
     return ReportData(

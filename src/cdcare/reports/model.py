@@ -2,7 +2,7 @@
 
 A report is built from a :class:`ReportData`; every section but the header is optional and is
 left out of the PDF when empty, so callers (store, video pipeline, planning) fill in only what
-they have. Dates are local (Asia/Seoul) calendar dates; ``generated_at`` is timezone-aware.
+they have. Dates are local (centre zone) calendar dates; ``generated_at`` is timezone-aware.
 """
 
 from __future__ import annotations

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import io
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -27,6 +26,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import SimpleDocTemplate
 
 from cdcare.clinical.toxins import get_product
+from cdcare.clock import centre_zone
 from cdcare.errors import N_
 from cdcare.i18n import normalize_lang
 from cdcare.reports.model import ReportData
@@ -65,15 +65,16 @@ def _numbered_canvas(footer: str, page_text: str) -> type[Canvas]:
     return NumberedCanvas
 
 
-def build_pdf(data: ReportData, *, lang: str = "ko", timezone: str = "Asia/Seoul") -> bytes:
-    """The report as PDF bytes (A4) in ``lang`` ('ko' or 'en'); times shown in ``timezone``.
+def build_pdf(data: ReportData, *, lang: str = "ko", timezone: str | None = None) -> bytes:
+    """The report as PDF bytes (A4) in ``lang`` ('ko' or 'en'); times shown in ``timezone``
+    (default: the configured zone, :func:`cdcare.clock.centre_zone`).
 
     Raises :class:`ConfigError` when the Korean font is not installed.
     """
     register_fonts()
     lang = normalize_lang(lang)
     w = _Writer(lang)
-    w.header(data, ZoneInfo(timezone))
+    w.header(data, centre_zone(timezone))
     logged = (*data.injections, *data.earlier_injections)
     markers = [(e.record.on, get_product(e.record.product).name) for e in logged]
     w.scales(data.scales, markers)

@@ -1,7 +1,7 @@
 """Server-side plots as SVG text or PNG bytes (matplotlib's object API, no pyplot state),
 Korean-capable fonts found by :mod:`cdcare.reports.fonts`.
 
-Dates on the x axis are local (Asia/Seoul) calendar dates; y values are in the instrument's
+Dates on the x axis are local (centre zone) calendar dates; y values are in the instrument's
 points as stored (higher = worse for every instrument cdcare plots).
 """
 

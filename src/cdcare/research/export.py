@@ -36,6 +36,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cdcare.care.audit import log_event
+from cdcare.clock import centre_zone
 from cdcare.errors import N_, InputError, NotFound
 from cdcare.store.care_models import DiaryEntry, InjectionSession, Medication
 from cdcare.store.models import Centre, Patient, ScaleAssessment, Visit
@@ -346,7 +347,7 @@ def export_research(
         select(Patient).where(Patient.centre_id == centre.id).order_by(Patient.id)
     ).all()
     keys = research_keys(db=db, patients=patients)
-    tz = ZoneInfo(timezone)
+    tz = centre_zone(timezone)
     tables: dict[str, list[dict[str, Any]]] = defaultdict(list)
     counters: dict[str, int] = defaultdict(int)
     for patient in sorted(patients, key=lambda p: keys[p.id].study_id):  # no link to db order

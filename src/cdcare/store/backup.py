@@ -8,6 +8,9 @@ backend, schema revision, SHA-256 of the data file, the row count of every table
 - PostgreSQL: ``pg_dump -Fc`` runs inside an exported REPEATABLE READ snapshot, so the row
   counts in the manifest describe exactly what was dumped.
 
+(The manifest is :mod:`cdcare.store.backup_manifest`, the two backends
+:mod:`cdcare.store.backup_backends`; this module is the public API.)
+
 ``verify_backup`` re-checks a backup (hash, ``PRAGMA integrity_check`` / ``pg_restore --list``,
 row counts). ``restore_backup`` verifies first, refuses to overwrite a database whose data is
 newer than the backup (unless ``force``), restores, migrates to the code's schema and checks
@@ -22,255 +25,53 @@ its row counts those of the plaintext, and checks and restores read a private de
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import shutil
-import sqlite3
-import subprocess
 import tempfile
-from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, func, select, text
+from sqlalchemy import Engine
 
 from cdcare.errors import N_, Conflict, StoreError
 from cdcare.store.audit_carry import reattach_log, save_log
-from cdcare.store.crypto import MediaKeys, encrypt_file, plain_copy
-from cdcare.store.migrate import current_revision, known_revisions, upgrade
-from cdcare.store.models import Base
-from cdcare.store.types import UTCDateTime
-
-MANIFEST_SUFFIX = ".manifest.json"
-#: Columns that record when a row was written or changed (not clinical or scheduled times,
-#: e.g. a booked appointment's future ``starts_at``): the watermark is the newest of these.
-WRITE_TIME_COLUMNS = frozenset(
-    {"created_at", "updated_at", "changed_at", "at", "cancelled_at", "finished_at", "started_at"}
+from cdcare.store.backup_backends import (
+    pg_backup,
+    pg_restore,
+    pg_tool,
+    run_tool,
+    sqlite_backup,
+    sqlite_counts,
+    sqlite_restore,
 )
-#: Tables whose writes do not make a database "newer" than a backup: the access log, which a
-#: restore carries across instead of overwriting.
-WATERMARK_IGNORED = frozenset({"audit_event"})
+from cdcare.store.backup_manifest import (
+    MANIFEST_SUFFIX,
+    WATERMARK_IGNORED,
+    WRITE_TIME_COLUMNS,
+    Manifest,
+    iso_utc,
+    manifest_path,
+    read_manifest,
+    row_counts,
+    sha256_of,
+    watermark,
+    write_manifest,
+)
+from cdcare.store.crypto import MediaKeys, encrypt_file, plain_copy
+from cdcare.store.migrate import known_revisions, upgrade
 
-
-@dataclass
-class Manifest:
-    """What a backup holds; stored beside it as JSON."""
-
-    backend: str
-    revision: str | None
-    sha256: str
-    row_counts: dict[str, int]
-    watermark: str | None  # ISO 8601 UTC of the newest timestamp in the data, None if empty
-    created_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat())
-    format: int = 1
-    encrypted: bool = False  # data file encrypted at rest (cdcare.store.crypto)
-    # set by restore_backup only (not written to a backup's manifest): access-log rows carried
-    # across the restore, or the archive file holding them when they could not be re-linked
-    audit_carried: int = 0
-    audit_archive: str | None = None
-
-
-def manifest_path(path: Path) -> Path:
-    """Where the manifest of backup ``path`` lives."""
-    return path.with_name(path.name + MANIFEST_SUFFIX)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def row_counts(conn: Connection) -> dict[str, int]:
-    """Rows per table of our schema (tables missing in this database count as absent)."""
-    existing = set(conn.dialect.get_table_names(conn))
-    return {
-        t.name: int(conn.execute(select(func.count()).select_from(t)).scalar_one())
-        for t in Base.metadata.sorted_tables
-        if t.name in existing
-    }
-
-
-def watermark(conn: Connection) -> datetime | None:
-    """The newest write time (:data:`WRITE_TIME_COLUMNS`) in any table but the access log
-    (:data:`WATERMARK_IGNORED`); None if empty."""
-    existing = set(conn.dialect.get_table_names(conn)) - WATERMARK_IGNORED
-    newest: datetime | None = None
-    for table in Base.metadata.sorted_tables:
-        if table.name not in existing:
-            continue
-        for col in table.columns:
-            if isinstance(col.type, UTCDateTime) and col.name in WRITE_TIME_COLUMNS:
-                value = conn.execute(select(func.max(col))).scalar()
-                if isinstance(value, str):  # SQLite may hand back text for aggregates
-                    value = datetime.fromisoformat(value)
-                if isinstance(value, datetime):
-                    value = value if value.tzinfo else value.replace(tzinfo=UTC)
-                    newest = value if newest is None or value > newest else newest
-    return newest
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.astimezone(UTC).isoformat() if value else None
-
-
-def _write_manifest(path: Path, manifest: Manifest) -> None:
-    data = asdict(manifest)
-    for restore_only in ("audit_carried", "audit_archive"):
-        data.pop(restore_only)
-    manifest_path(path).write_text(json.dumps(data, indent=2), encoding="utf-8")
-
-
-def read_manifest(path: Path) -> Manifest:
-    """Read and check the manifest of backup ``path``."""
-    mpath = manifest_path(path)
-    if not path.is_file():
-        raise StoreError(N_("Backup file not found: {path}"), path=str(path))
-    try:
-        data: dict[str, Any] = json.loads(mpath.read_text(encoding="utf-8"))
-        return Manifest(**data)
-    except FileNotFoundError:
-        raise StoreError(N_("Backup manifest not found: {path}"), path=str(mpath)) from None
-    except (ValueError, TypeError):
-        raise StoreError(N_("Backup manifest is damaged: {path}"), path=str(mpath)) from None
-
-
-# --- SQLite --------------------------------------------------------------------------
-
-
-def _sqlite_counts(path: Path) -> dict[str, int]:
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        result = con.execute("PRAGMA integrity_check").fetchone()
-        if not result or result[0] != "ok":
-            raise StoreError(N_("Backup failed its integrity check: {path}"), path=str(path))
-        names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        return {
-            # the table name comes from our own metadata and is checked against sqlite_master
-            t.name: int(con.execute(f'SELECT count(*) FROM "{t.name}"').fetchone()[0])  # noqa: S608
-            for t in Base.metadata.sorted_tables
-            if t.name in names
-        }
-    except sqlite3.DatabaseError:
-        raise StoreError(N_("Backup is not a readable database: {path}"), path=str(path)) from None
-    finally:
-        con.close()
-
-
-def _sqlite_backup(engine: Engine, path: Path) -> Manifest:
-    tmp = path.with_name(path.name + ".partial")
-    tmp.unlink(missing_ok=True)
-    raw = engine.raw_connection()
-    try:
-        src = raw.driver_connection
-        if not isinstance(src, sqlite3.Connection):
-            raise TypeError("the SQLite backup needs the sqlite3 driver")
-        dst = sqlite3.connect(tmp)
-        try:
-            src.backup(dst)  # online backup API: a consistent snapshot while others write
-            dst.execute("PRAGMA journal_mode=DELETE")  # a self-contained single file
-        finally:
-            dst.close()
-    finally:
-        raw.close()
-    counts = _sqlite_counts(tmp)
-    copy = create_engine(f"sqlite:///{tmp.resolve()}")
-    try:
-        with copy.connect() as conn:
-            mark = watermark(conn)
-        revision = current_revision(copy)
-    finally:
-        copy.dispose()
-    os.replace(tmp, path)
-    return Manifest("sqlite", revision, _sha256(path), counts, _iso(mark))
-
-
-def _sqlite_restore(engine: Engine, path: Path) -> None:
-    src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    raw = engine.raw_connection()
-    try:
-        dst = raw.driver_connection
-        if not isinstance(dst, sqlite3.Connection):
-            raise TypeError("the SQLite restore needs the sqlite3 driver")
-        src.backup(dst)
-    finally:
-        raw.close()
-        src.close()
-    engine.dispose()
-
-
-# --- PostgreSQL ----------------------------------------------------------------------
-
-
-def _libpq_url(engine: Engine) -> str:
-    return engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-
-
-def _pg_tool(name: str) -> str:
-    folder = os.environ.get("CDCARE_PG_BIN")
-    tool = str(Path(folder) / name) if folder else shutil.which(name)
-    if not tool:
-        raise StoreError(N_("{tool} is not installed; it is needed for PostgreSQL"), tool=name)
-    return tool
-
-
-def _run(cmd: list[str]) -> subprocess.CompletedProcess[str]:
-    # cmd is a list (no shell) naming a pg_dump/pg_restore/psql found by _pg_tool
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)  # noqa: S603
-    if proc.returncode != 0:
-        reason = (proc.stderr or proc.stdout).strip().splitlines()
-        raise StoreError(
-            N_("{tool} failed: {reason}"), tool=Path(cmd[0]).name, reason=(reason or ["?"])[-1]
-        )
-    return proc
-
-
-def _pg_backup(engine: Engine, path: Path) -> Manifest:
-    tmp = path.with_name(path.name + ".partial")
-    with engine.connect() as conn:
-        conn.execution_options(isolation_level="REPEATABLE READ")
-        with conn.begin():
-            snapshot = conn.execute(text("SELECT pg_export_snapshot()")).scalar_one()
-            counts = row_counts(conn)
-            mark = watermark(conn)
-            revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-            _run(
-                [
-                    _pg_tool("pg_dump"),
-                    "-Fc",
-                    f"--snapshot={snapshot}",
-                    "-f",
-                    str(tmp),
-                    "--dbname",
-                    _libpq_url(engine),
-                ]
-            )
-    _run([_pg_tool("pg_restore"), "--list", str(tmp)])
-    os.replace(tmp, path)
-    return Manifest("postgresql", revision, _sha256(path), counts, _iso(mark))
-
-
-def _pg_restore(engine: Engine, path: Path) -> None:
-    engine.dispose()
-    _run(
-        [
-            _pg_tool("pg_restore"),
-            "--clean",
-            "--if-exists",
-            "--no-owner",
-            "--single-transaction",
-            "--dbname",
-            _libpq_url(engine),
-            str(path),
-        ]
-    )
-
-
-# --- public API ----------------------------------------------------------------------
+__all__ = [
+    "MANIFEST_SUFFIX",
+    "WATERMARK_IGNORED",
+    "WRITE_TIME_COLUMNS",
+    "Manifest",
+    "backup_database",
+    "manifest_path",
+    "read_manifest",
+    "rekey_backup",
+    "restore_backup",
+    "row_counts",
+    "verify_backup",
+    "watermark",
+]
 
 
 def backup_database(engine: Engine, path: Path, *, keys: MediaKeys | None = None) -> Manifest:
@@ -282,15 +83,15 @@ def backup_database(engine: Engine, path: Path, *, keys: MediaKeys | None = None
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if engine.dialect.name == "sqlite":
-        manifest = _sqlite_backup(engine, path)
+        manifest = sqlite_backup(engine, path)
     elif engine.dialect.name == "postgresql":
-        manifest = _pg_backup(engine, path)
+        manifest = pg_backup(engine, path)
     else:
         raise StoreError(N_("Backups are not supported for {backend}"), backend=engine.dialect.name)
     if keys is not None:
         encrypt_file(path, path, keys)
-        manifest.sha256, manifest.encrypted = _sha256(path), True
-    _write_manifest(path, manifest)
+        manifest.sha256, manifest.encrypted = sha256_of(path), True
+    write_manifest(path, manifest)
     verify_backup(path, keys=keys)
     return manifest
 
@@ -302,18 +103,18 @@ def verify_backup(path: Path, *, keys: MediaKeys | None = None) -> Manifest:
     """
     path = Path(path)
     manifest = read_manifest(path)
-    if _sha256(path) != manifest.sha256:
+    if sha256_of(path) != manifest.sha256:
         raise StoreError(
             N_("Backup does not match its manifest (changed or damaged): {path}"), path=str(path)
         )
     with plain_copy(path, keys) as plain:
         if manifest.backend == "sqlite":
-            if _sqlite_counts(plain) != manifest.row_counts:
+            if sqlite_counts(plain) != manifest.row_counts:
                 raise StoreError(
                     N_("Backup row counts differ from its manifest: {path}"), path=str(path)
                 )
         elif manifest.backend == "postgresql":
-            _run([_pg_tool("pg_restore"), "--list", str(plain)])
+            run_tool([pg_tool("pg_restore"), "--list", str(plain)])
     if manifest.revision is not None and manifest.revision not in known_revisions():
         raise StoreError(
             N_("Backup has schema {revision}, newer than this cdcare; upgrade cdcare first"),
@@ -360,7 +161,7 @@ def restore_backup(
                 "The database has data newer ({current}) than the backup ({backup}); "
                 "use --force to overwrite it"
             ),
-            current=_iso(current_mark),
+            current=iso_utc(current_mark),
             backup=manifest.watermark or "-",
         )
     with tempfile.TemporaryDirectory(prefix="cdcare-audit-") as tmp:
@@ -368,9 +169,9 @@ def restore_backup(
         has_log = save_log(engine, saved) > 0
         with plain_copy(path, keys) as plain:
             if manifest.backend == "sqlite":
-                _sqlite_restore(engine, plain)
+                sqlite_restore(engine, plain)
             else:
-                _pg_restore(engine, plain)
+                pg_restore(engine, plain)
         with engine.connect() as conn:
             restored = row_counts(conn)
         if restored != manifest.row_counts:
@@ -408,7 +209,7 @@ def rekey_backup(path: Path, keys: MediaKeys) -> bool:
     manifest = verify_backup(path, keys=keys)
     if not reencrypt_file(path, keys):
         return False
-    manifest.sha256, manifest.encrypted = _sha256(path), True
-    _write_manifest(path, manifest)
+    manifest.sha256, manifest.encrypted = sha256_of(path), True
+    write_manifest(path, manifest)
     verify_backup(path, keys=keys)
     return True

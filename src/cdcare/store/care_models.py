@@ -1,7 +1,7 @@
 """Care-pathway records: intake, injection log, medications, exercises, diary.
 
 Same conventions as :mod:`cdcare.store.models`: UTC-aware ``datetime`` columns, enums stored as
-plain strings, dates are local (Asia/Seoul) calendar dates. Doses are numbers in the unit named
+plain strings, dates are local (centre zone) calendar dates. Doses are numbers in the unit named
 beside them (toxin doses: units of the session's product, never converted). Amended rows keep
 their earlier version in :class:`~cdcare.store.models.RecordVersion`.
 """
@@ -243,9 +243,9 @@ class DiaryEntry(Base):
 class Appointment(Base):
     """A scheduled clinic contact (injection, follow-up, video check...).
 
-    ``starts_at`` is an aware UTC datetime, shown in Asia/Seoul; a cancelled appointment is kept
-    with ``cancelled_at`` set rather than deleted. ``slot_start`` is ``starts_at`` floored to the
-    centre's slot length (care/appointments.py); (``centre_id``, ``slot_start``) is unique, so a
+    ``starts_at`` is an aware UTC datetime, shown in the centre zone; a cancelled appointment is
+    kept with ``cancelled_at`` set rather than deleted. ``slot_start`` is ``starts_at`` floored to
+    the centre's slot length (care/appointments.py); (``centre_id``, ``slot_start``) is unique, so a
     slot holds one appointment; a cancelled appointment frees it (``slot_start`` None).
     """
 

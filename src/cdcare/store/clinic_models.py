@@ -1,7 +1,7 @@
 """The clinic's day: password-reset links, handled worklist rows, reminder contacts and outbox.
 
 Same conventions as :mod:`cdcare.store.models`: UTC-aware ``datetime`` columns, local
-(Asia/Seoul) calendar dates. Nothing secret is stored in clear: a reset link's token is kept as
+(centre zone) calendar dates. Nothing secret is stored in clear: a reset link's token is kept as
 its SHA-256 hex digest only.
 """
 

@@ -1,10 +1,11 @@
 """Database models (SQLAlchemy 2, typed mappings).
 
 Conventions: every timestamp is timezone-aware UTC (:class:`UTCDateTime`); it is shown in
-Asia/Seoul by the presentation layers. Patients are pseudonymous: a record number unique per
-centre, birth year (not date) and no national ID. Clinical entries are never overwritten: an
-amendment is a new row whose ``supersedes_id`` points at the earlier version (Medical Service
-Act Art. 22(2): keep the original and the amendment, docs/korea-regulatory.md §2).
+the centre zone (:mod:`cdcare.clock`) by the presentation layers. Patients are pseudonymous: a
+record number unique per centre, birth year (not date) and no national ID. Clinical entries are
+never overwritten: an amendment is a new row whose ``supersedes_id`` points at the earlier
+version (Medical Service Act Art. 22(2): keep the original and the amendment,
+docs/korea-regulatory.md §2).
 """
 
 from __future__ import annotations
@@ -133,7 +134,7 @@ class Patient(Base):
 
 
 class Visit(Base):
-    """A clinic or remote encounter on one date (the date is the local, Asia/Seoul date)."""
+    """A clinic or remote encounter on one date (the date is the local date in the centre zone)."""
 
     __tablename__ = "visit"
 

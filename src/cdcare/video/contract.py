@@ -53,9 +53,12 @@ class Posture(_Model):
 
 
 class Reference(_Model):
-    """The neutral posture subtracted (``angles == 'relative_to_reference'``) and its clip."""
+    """The neutral posture subtracted (``angles == 'relative_to_reference'``) and its clip;
+    ``segment_s`` (start, end seconds) when it was measured on a segment of the analysed clip
+    itself (``cdcare analyze --neutral``), else None (a separate neutral clip)."""
 
     video: str | None = None
+    segment_s: tuple[float, float] | None = None
     rotation_deg: float | None = None
     tilt_deg: float | None = None
     flexion_deg: float | None = None

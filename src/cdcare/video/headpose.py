@@ -53,14 +53,16 @@ Fusion: judged by the face's own |yaw|: the face method alone up to ``FACE_ONLY_
 method alone from ``POSE_ONLY_DEG`` (or when no face is found), a linear blend of the two yaws in
 between (the head rotation is turned about the body vertical to the fused yaw, so its tilt and
 flexion projections are unchanged); roll and pitch always come from the face when it is found.
+
+Modules: this one holds the face fit and the fusion; :mod:`cdcare.video.head_angles` the
+per-frame record, :mod:`cdcare.video.pose_yaw` the pose method, :mod:`cdcare.video.calibration`
+the calibration (all re-exported here).
 """
 
 from __future__ import annotations
 
-import itertools
 import json
 import math
-from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 
@@ -68,7 +70,15 @@ import numpy as np
 import numpy.typing as npt
 
 from cdcare.video import angles
-from cdcare.video.landmarks import LEFT_EAR, NOSE, RIGHT_EAR, PoseLandmarks
+from cdcare.video.calibration import Calibration, calibration
+from cdcare.video.head_angles import HeadAngles, turned, with_pitch
+from cdcare.video.pose_yaw import (
+    DEFAULT_EAR_NOSE_RATIO,
+    PoseYawModel,
+    image_ear_axis_deg,
+    odd_map,
+    pose_yaw_terms,
+)
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -79,39 +89,9 @@ POSE_ONLY_DEG = 70.0
 saturates near 55–60° however far the head turns, and loses the face beyond about 65–70°).
 Both limits were chosen on the calibration grid, leave-one-identity-out (45–70° band MAE: 7.0°
 with 40/55, 4.8° with 55/70; 70–90°: 7.9° → 8.5°), never on the evaluation grid."""
-DEFAULT_EAR_NOSE_RATIO = 0.7
-"""Geometric k of the pose-yaw model (dimensionless): an orthographic head with the ears at
-±7 cm and the nose tip 10 cm ahead of them. Not fitted; the pipeline uses the calibrated k of
-:func:`calibration` (the pose model's far-ear guess at large turns makes the effective k larger)."""
 FACE_RESIDUAL_SCALE = 0.08
 """Residual RMS of the model fit (outer-eye-corner units) at which face confidence reaches 0."""
 MESH_POINTS = 468
-
-
-@dataclass(frozen=True)
-class HeadAngles:
-    """Head angles in degrees (signs: module docstring) with how they were measured.
-
-    ``method`` is 'face', 'pose' or 'fused'; ``confidence`` 0–1; ``scale_px`` the outer-eye-corner
-    distance in pixels (None without a face); ``center_px`` the face centre (x, y) in pixels;
-    ``quat`` the full head rotation (w, x, y, z) in the body frame (None when only the pose
-    keypoints measured the rotation).
-    """
-
-    yaw: float
-    roll: float | None
-    pitch: float | None
-    method: str
-    confidence: float
-    scale_px: float | None = None
-    center_px: tuple[float, float] | None = None
-    quat: tuple[float, float, float, float] | None = None
-
-    def camera_rotation(self) -> FloatArray | None:
-        """The face-model→camera rotation (x right, y down, z away), or None."""
-        if self.quat is None:
-            return None
-        return angles.camera_from_body(angles.from_quaternion(self.quat))
 
 
 @cache
@@ -192,183 +172,6 @@ def face_angles(points: FloatArray) -> HeadAngles:
     )
 
 
-def _turned(face: HeadAngles, yaw: float) -> tuple[float, float, float, float] | None:
-    """The face's head rotation turned about the body vertical so that its rotation is yaw."""
-    if face.quat is None:
-        return None
-    head = angles.about_vertical(yaw - face.yaw) @ angles.from_quaternion(face.quat)
-    return angles.quaternion(head)
-
-
-def with_pitch(face: HeadAngles, pitch: float) -> HeadAngles:
-    """The face angles with flexion replaced by ``pitch`` and the head rotation to match."""
-    quat = face.quat
-    if quat is not None and face.roll is not None and abs(pitch) < 90:
-        head = angles.rotation_from_body_angles(face.yaw, face.roll, pitch)
-        quat = angles.quaternion(head)
-    return replace(face, pitch=pitch, quat=quat)
-
-
-def odd_map(knots: tuple[tuple[float, float], ...], value: float, cap: float = 90.0) -> float:
-    """Odd monotone piecewise-linear map: ``sign(v)·f(|v|)`` through ``knots`` (|measured|,
-    |true|, increasing, starting at (0, 0)), the last segment's slope beyond, capped at ``cap``."""
-    if len(knots) < 2:
-        return value
-    xs = [k[0] for k in knots]
-    ys = [k[1] for k in knots]
-    a = abs(value)
-    i = min(len(xs) - 2, max(0, int(np.searchsorted(xs, a)) - 1))
-    slope = (ys[i + 1] - ys[i]) / (xs[i + 1] - xs[i])
-    return math.copysign(min(cap, ys[i] + slope * (a - xs[i])), value)
-
-
-@dataclass(frozen=True)
-class Calibration:
-    """Constants fitted on synthetic calibration clips (see module docstring).
-
-    ``pitch_measured_deg``/``pitch_true_deg``: knots (degrees, increasing) of the monotone
-    piecewise-linear map from face-mesh pitch to pitch (contract sign, + = chin down), extended
-    beyond the end knots with the end segments' slopes; ``ear_nose_ratio``: k of
-    :class:`PoseYawModel` (used when ``pose_ratio_knots`` is empty); ``face_yaw_knots``:
-    (|face-fit rotation|, |true rotation|) degrees of an odd monotone map (:func:`odd_map`);
-    ``pose_ratio_knots``: (|2·offset/span|, |true rotation| degrees) of the pose method;
-    ``spread_deg``: across-identity spread (SD of the per-identity mean error, degrees, keys
-    rotation/tilt/flexion) of the leave-one-identity-out benchmark, which widens every posture
-    interval; ``source``/``verified``: where they come from.
-    """
-
-    pitch_measured_deg: tuple[float, ...]
-    pitch_true_deg: tuple[float, ...]
-    ear_nose_ratio: float
-    source: str = "U"
-    verified: bool = False
-    face_yaw_knots: tuple[tuple[float, float], ...] = ()
-    pose_ratio_knots: tuple[tuple[float, float], ...] = ()
-    spread_deg: tuple[tuple[str, float], ...] = ()
-
-    def pitch(self, measured: float) -> float:
-        """Calibrated pitch (degrees, + = chin down) for a face-mesh pitch (degrees)."""
-        xs, ys = self.pitch_measured_deg, self.pitch_true_deg
-        if len(xs) < 2:
-            return measured
-        i = 0 if measured < xs[0] else min(len(xs) - 2, int(np.searchsorted(xs, measured) - 1))
-        slope = (ys[i + 1] - ys[i]) / (xs[i + 1] - xs[i])
-        return ys[i] + slope * (measured - xs[i])
-
-    def spread(self, key: str) -> float:
-        """Across-identity spread (degrees) for 'rotation', 'tilt' or 'flexion' (0 if unknown)."""
-        return dict(self.spread_deg).get(key, 0.0)
-
-    def pose_model(self) -> PoseYawModel:
-        """The pose-yaw model of this calibration."""
-        return PoseYawModel(k=self.ear_nose_ratio, knots=self.pose_ratio_knots)
-
-    def correct(self, face: HeadAngles) -> HeadAngles:
-        """The face angles with rotation and flexion calibrated (tilt unchanged), the head
-        rotation rebuilt from them."""
-        yaw = odd_map(self.face_yaw_knots, face.yaw)
-        if face.pitch is None:
-            return replace(face, yaw=yaw, quat=_turned(face, yaw))
-        return with_pitch(replace(face, yaw=yaw, quat=_turned(face, yaw)), self.pitch(face.pitch))
-
-    @classmethod
-    def identity(cls) -> Calibration:
-        """No correction and the geometric k (what the calibration script measures with)."""
-        return cls((), (), DEFAULT_EAR_NOSE_RATIO, source="geometry", verified=False)
-
-
-def _knots(doc: dict[str, object], key: str) -> tuple[tuple[float, float], ...]:
-    entry = doc.get(key)
-    if not isinstance(entry, dict):
-        return ()
-    knots = tuple((float(a), float(b)) for a, b in entry["knots"])
-    if any(b[0] <= a[0] or b[1] < a[1] for a, b in itertools.pairwise(knots)):
-        raise ValueError(f"calibration.json: {key} knots must increase")
-    return knots
-
-
-@cache
-def calibration() -> Calibration:
-    """The shipped calibration, ``data/calibration.json``."""
-    ref = resources.files("cdcare.video") / "data" / "calibration.json"
-    doc = json.loads(ref.read_text(encoding="utf-8"))
-    knots = doc["face_pitch"]["knots"]
-    xs = tuple(float(k[0]) for k in knots)
-    ys = tuple(float(k[1]) for k in knots)
-    if any(b <= a for a, b in itertools.pairwise(xs)) or any(
-        b < a for a, b in itertools.pairwise(ys)
-    ):
-        raise ValueError("calibration.json: pitch knots must increase")
-    spread = doc.get("spread_deg", {})
-    return Calibration(
-        xs,
-        ys,
-        float(doc["pose_yaw"]["k"]),
-        source=str(doc["source"]),
-        verified=doc["verified"],
-        face_yaw_knots=_knots(doc, "face_yaw"),
-        pose_ratio_knots=_knots(doc, "pose_ratio"),
-        spread_deg=tuple((str(k), float(v)) for k, v in spread.items() if k != "meaning"),
-    )
-
-
-def image_ear_axis_deg(face: HeadAngles | None) -> float:
-    """Image angle (degrees, clockwise = + since image y points down) of the head's left-right
-    axis as the fitted face shows it, 0 without a face. On a head both turned and tilted this
-    differs from the tilt (a body-plane projection), and it is the axis along which the ears
-    and the nose are compared."""
-    rot = face.camera_rotation() if face is not None else None
-    if rot is None:
-        return 0.0
-    return math.degrees(math.atan2(float(rot[1, 0]), float(rot[0, 0])))
-
-
-def pose_yaw_terms(pose: PoseLandmarks, roll_deg: float) -> tuple[float, float, float]:
-    """(nose offset, ear span, confidence) along the head's left-right axis, pixels.
-
-    The axis is the image x axis turned by ``roll_deg`` (:func:`image_ear_axis_deg`); the offset
-    is + toward
-    the patient's left. Confidence is the lowest visibility of nose and ears.
-    """
-    a = math.radians(roll_deg)
-    axis = np.array([math.cos(a), math.sin(a)])
-    nose, left, right = pose.points[NOSE], pose.points[LEFT_EAR], pose.points[RIGHT_EAR]
-    mid = (left + right) / 2
-    offset = float((nose - mid) @ axis)
-    span = float((left - right) @ axis)
-    conf = float(min(pose.visibility[[NOSE, LEFT_EAR, RIGHT_EAR]]))
-    return offset, span, conf
-
-
-@dataclass(frozen=True)
-class PoseYawModel:
-    """``tan(yaw) = k·(2·offset/span) + c``: k = ear half-span / nose depth (dimensionless),
-    c = the person's bias (nose off the ear midline at a frontal pose). With ``knots``
-    (|2·offset/span|, |yaw| degrees) the yaw is instead the calibrated odd monotone map of the
-    ratio (:func:`odd_map`); beyond the last knot the ratio no longer grows reliably with the
-    turn (the far ear is guessed), so the yaw stays at the last knot's (no extrapolation) and
-    :meth:`confidence` halves there."""
-
-    k: float = DEFAULT_EAR_NOSE_RATIO
-    c: float = 0.0
-    knots: tuple[tuple[float, float], ...] = ()
-
-    def yaw(self, offset: float, span: float) -> float:
-        """Yaw in degrees from nose offset and ear span (pixels; see module docstring)."""
-        if len(self.knots) >= 2:
-            if span <= 1e-6:  # ears crossed or on top of each other: profile
-                return math.copysign(self.knots[-1][1], offset) if offset else 0.0
-            ratio, last = 2.0 * offset / span, self.knots[-1][0]
-            return odd_map(self.knots, max(-last, min(last, ratio)))
-        return math.degrees(math.atan2(self.k * 2.0 * offset + self.c * span, span))
-
-    def confidence(self, offset: float, span: float, visibility: float) -> float:
-        """Per-frame confidence 0–1: keypoint visibility, halved beyond the calibrated range."""
-        if len(self.knots) >= 2 and (span <= 1e-6 or abs(2.0 * offset / span) > self.knots[-1][0]):
-            return 0.5 * visibility
-        return visibility
-
-
 def fuse(
     face: HeadAngles | None, pose_yaw_deg: float | None, pose_conf: float
 ) -> HeadAngles | None:
@@ -395,7 +198,7 @@ def fuse(
         confidence=conf,
         scale_px=face.scale_px,
         center_px=face.center_px,
-        quat=_turned(face, yaw),
+        quat=turned(face, yaw),
     )
 
 

@@ -16,13 +16,13 @@ per-frame numbers are kept, never frames or landmark arrays.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import cv2
 import numpy as np
 
-from cdcare.errors import N_, NoFaceError
+from cdcare.errors import N_, InputError, NoFaceError
 from cdcare.video import headpose
 from cdcare.video.contract import VideoResult
 from cdcare.video.headpose import HeadAngles
@@ -101,6 +101,9 @@ def _measure_one(
     frame = np.asarray(cv2.flip(bgr, 1), dtype=np.uint8) if mirrored else bgr
     h, w = frame.shape[:2]
     rgb = models.rgb(frame)
+    n_faces = None
+    if i % probe_stride == 0 or models.chooser.several:  # first: several faces → the largest
+        n_faces = models.count_faces(rgb)
     mesh = models.face(rgb)
     face = headpose.face_angles(mesh.points) if mesh is not None else None
     rec = FrameRecord(t=t, face=face)
@@ -117,12 +120,49 @@ def _measure_one(
                 head_rotation=face.camera_rotation() if face else None,
             )
     if i % probe_stride == 0:
-        rec.n_faces = models.count_faces(rgb)
+        rec.n_faces = n_faces
         gray = np.asarray(cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY), dtype=np.uint8)
         rec.brightness = float(gray.mean())
         if face is not None:
             rec.sharpness = _sharpness(gray, face)
     return rec
+
+
+def parse_segment(text: str) -> tuple[float, float]:
+    """``"START-END"`` (seconds, e.g. ``"0-4.5"``) as (start, end); InputError otherwise."""
+    start, sep, end = text.strip().partition("-")
+    try:
+        segment = (float(start), float(end))
+    except ValueError:
+        segment = (-1.0, -1.0)
+    if not sep or not 0.0 <= segment[0] < segment[1] or not np.all(np.isfinite(segment)):
+        raise InputError(
+            N_("The neutral segment must be START-END in seconds, e.g. 0-5 (got {value})."),
+            value=text,
+        )
+    return segment
+
+
+def segment_reference(
+    records: Sequence[FrameRecord], segment: tuple[float, float]
+) -> dict[str, float | None]:
+    """The neutral posture (posture medians) of the frames within ``segment`` (start, end
+    seconds, inclusive) of a measured clip; NoFaceError when no frame there has a head angle,
+    InputError when no frame is left outside it to measure."""
+    start, end = segment
+    inside = [r for r in records if start <= r.t <= end]
+    fuse_all(records, headpose.calibration())
+    if not any(r.fused is not None and r.fused.roll is not None for r in inside):
+        raise NoFaceError(
+            N_("No usable face was found in the neutral segment {start}–{end} s."),
+            start=start,
+            end=end,
+        )
+    if len(inside) == len(records):
+        raise InputError(
+            N_("The neutral segment covers the whole clip: nothing is left to measure.")
+        )
+    return posture_medians(inside)
 
 
 def analyze(
@@ -131,13 +171,26 @@ def analyze(
     mirrored: bool = False,
     reference: dict[str, float | None] | None = None,
     reference_name: str | None = None,
+    neutral_segment: tuple[float, float] | None = None,
     lang: str = "en",
     progress: Progress | None = None,
 ) -> VideoResult:
-    """Measure a clip and return the video-contract object (see module docstring)."""
+    """Measure a clip and return the video-contract object (see module docstring).
+
+    ``neutral_segment`` (start, end seconds; instead of ``reference``): the patient holds the
+    neutral posture in that part of this clip; it becomes the reference, and the rest of the
+    clip is reported relative to it (the result's ``reference.segment_s`` says which part).
+    """
     records = measure_frames(source, mirrored=mirrored, progress=progress)
+    if neutral_segment is not None:
+        reference = segment_reference(records, neutral_segment)
     return summarize(
-        records, source.info, lang=lang, reference=reference, reference_name=reference_name
+        records,
+        source.info,
+        lang=lang,
+        reference=reference,
+        reference_name=reference_name,
+        reference_segment=neutral_segment,
     )
 
 
@@ -155,10 +208,12 @@ def analyze_path(
     *,
     mirrored: bool = False,
     reference: str | Path | None = None,
+    neutral_segment: tuple[float, float] | None = None,
     lang: str = "en",
     progress: Progress | None = None,
 ) -> VideoResult:
-    """Measure a video file, optionally against a neutral reference video (same mirroring)."""
+    """Measure a video file, optionally against a neutral reference video (same mirroring) or
+    a neutral segment of the file itself (``neutral_segment``, seconds; see :func:`analyze`)."""
     source = open_video(path)
     neutral = None
     if reference is not None:
@@ -167,7 +222,10 @@ def analyze_path(
         source,
         mirrored=mirrored,
         reference=neutral,
-        reference_name=str(reference) if reference is not None else None,
+        reference_name=str(reference if reference is not None else path)
+        if reference is not None or neutral_segment is not None
+        else None,
+        neutral_segment=neutral_segment,
         lang=lang,
         progress=progress,
     )
@@ -179,7 +237,9 @@ __all__ = [
     "analyze_path",
     "measure_frames",
     "neutral_posture",
+    "parse_segment",
     "posture_intervals",
     "posture_medians",
+    "segment_reference",
     "summarize",
 ]

@@ -5,10 +5,11 @@ All values are unitless fractions, signs per the docs/video.md video contract:
 * ``shoulder_elevation`` = (right shoulder y − left shoulder y) / shoulder width, image pixels:
   + = the patient's left shoulder higher. Left/right are the pose model's labels of the
   person's own sides (the frame is un-mirrored before measurement).
-* ``lateral_shift`` = displacement of the head's pivot from the shoulder midpoint along the
-  shoulder line, in inter-ocular distances (the distance between the eye centres, the unit of
-  ``cdcare synth``'s truth and of the TWSTRS thresholds; the face fit's outer-eye-corner scale
-  divided by :data:`IOD_PER_EYE_CORNERS`): + = toward the patient's left. The pivot is a
+* ``lateral_shift`` = horizontal displacement (image x, the body frame's left-right axis) of
+  the head's pivot from the shoulder midpoint, in inter-ocular distances (the distance between
+  the iris centres, the unit of ``cdcare synth``'s truth and of the TWSTRS thresholds; the face
+  fit's outer-eye-corner scale divided by :data:`IOD_PER_EYE_CORNERS`): + = toward the
+  patient's left. The pivot is a
   point of the canonical face model behind and below the face
   (:data:`PIVOT_MODEL`, near the upper cervical spine; an estimate, unverified), carried through
   the fitted head rotation, so turning or tilting the head about the neck does not read as a
@@ -43,9 +44,11 @@ MIN_VISIBILITY = 0.5
 PIVOT_MODEL: tuple[float, float, float] = (0.0, 0.8, 1.2)
 """Head pivot in face-model units (x right, y down, z away from camera) from the face centroid."""
 LEFT_EYE_OUTER, RIGHT_EYE_OUTER = 3, 6  # pose landmark indices
-IOD_PER_EYE_CORNERS = 0.6955
-"""Inter-ocular (eye-centre) distance over outer-eye-corner distance in the canonical face model
-(eye centre = midpoint of its two corners; 61.6 / 88.5 mm on the synthetic heads)."""
+IOD_PER_EYE_CORNERS = 0.712
+"""Inter-ocular distance (between the eye centres = the iris centres, the unit of ``cdcare
+synth``'s truth) over the outer-eye-corner distance: 63.0 / 88.5 mm on every synthetic head
+(typical adult eyes: about 63 mm pupils, 88–92 mm outer canthi). It was 0.6955, the distance
+between the midpoints of the eye corners (61.6 mm there), a unit 2 % smaller than the truth's."""
 
 
 @dataclass(frozen=True)
@@ -97,7 +100,11 @@ def measure_body(
         rot = head_rotation
         pivot = np.asarray(face_center_px) + face_scale_px * (rot @ np.asarray(PIVOT_MODEL))[:2]
         mid = (left + right) / 2
-        lateral = float((pivot - mid) @ (across / width_px)) / face_scale_px
+        # along the body's horizontal (the camera's x axis, the body frame of the angles): the
+        # pose model's shoulder line tilts with a shifted head (18° for a shift of 1.0 on the
+        # synthetic heads), and projecting the pivot-to-shoulders vector, mostly vertical, on
+        # that tilted line cut the reading to a third of the shift
+        lateral = float(pivot[0] - mid[0]) / face_scale_px
         lateral /= IOD_PER_EYE_CORNERS
     sagittal: float | None = None
     w = pose.world

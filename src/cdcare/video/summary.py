@@ -12,8 +12,6 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from cdcare.clinical.video_twstrs import suggest
 from cdcare.errors import N_, NoFaceError
 from cdcare.video import headpose
@@ -34,6 +32,7 @@ from cdcare.video.contract import (
     WithinNoise,
 )
 from cdcare.video.headpose import Calibration, HeadAngles, PoseYawModel
+from cdcare.video.intervals import INTERVAL_LEVEL, posture_intervals
 from cdcare.video.io import VideoInfo
 from cdcare.video.quality import LIMITS, ClipStats, assess
 from cdcare.video.shoulders import BodyMeasure
@@ -119,75 +118,6 @@ def posture_medians(records: Sequence[FrameRecord]) -> dict[str, float | None]:
     }
 
 
-INTERVAL_LEVEL = 0.95
-BOOTSTRAP_RESAMPLES = 200
-SPREAD_KEYS = {"rotation_deg": "rotation", "tilt_deg": "tilt", "flexion_deg": "flexion"}
-
-
-def _block_bootstrap(
-    values: Sequence[float], block: int, rng: np.random.Generator
-) -> tuple[float, float]:
-    """Percentile interval (INTERVAL_LEVEL) of the median by a moving-block bootstrap."""
-    x = np.asarray(values, dtype=float)
-    n = len(x)
-    if n < 2:
-        return float(x[0]), float(x[0])
-    block = max(1, min(block, n))
-    starts = n - block + 1
-    k = -(-n // block)
-    idx = rng.integers(0, starts, size=(BOOTSTRAP_RESAMPLES, k))[:, :, None] + np.arange(block)
-    meds = np.median(x[idx.reshape(BOOTSTRAP_RESAMPLES, -1)[:, :n]], axis=1)
-    tail = (1 - INTERVAL_LEVEL) / 2 * 100
-    lo, hi = np.percentile(meds, [tail, 100 - tail])
-    return float(lo), float(hi)
-
-
-def posture_intervals(
-    records: Sequence[FrameRecord],
-    medians: dict[str, float | None],
-    *,
-    fps: float,
-    cal: Calibration,
-    widen: bool = True,
-) -> dict[str, list[float] | None]:
-    """A 95 % interval for every posture median (same units as the median), None without one.
-
-    The median's sampling spread over frames comes from a moving-block bootstrap (blocks of
-    half a second, since neighbouring frames are correlated; a fixed seed, so the same clip
-    gives the same interval). For the angles, it is then widened by the calibration's
-    across-identity spread ``s`` (:meth:`Calibration.spread`): each half-width ``h`` becomes
-    ``sqrt(h² + (1.96·s)²)``, since one person's geometry can bias the reading by about that
-    much. ``widen`` False skips that (relative to the same person's neutral reference, a
-    per-person bias cancels).
-    """
-    rng = np.random.default_rng(12345)
-    block = max(1, round(fps / 2))
-    fused = [r.fused for r in records if r.fused is not None]
-    bodies = [r.body for r in records if r.body is not None and r.body.shoulders_visible]
-    series: dict[str, list[float]] = {
-        "rotation_deg": [a.yaw for a in fused],
-        "tilt_deg": [a.roll for a in fused if a.roll is not None],
-        "flexion_deg": [a.pitch for a in fused if a.pitch is not None],
-        "lateral_shift": [b.lateral_shift for b in bodies if b.lateral_shift is not None],
-        "sagittal_shift": [b.sagittal_shift for b in bodies if b.sagittal_shift is not None],
-        "shoulder_elevation": [
-            b.shoulder_elevation for b in bodies if b.shoulder_elevation is not None
-        ],
-    }
-    out: dict[str, list[float] | None] = {}
-    for key, vals in series.items():
-        med = medians.get(key)
-        if med is None or not vals:
-            out[key] = None
-            continue
-        lo, hi = _block_bootstrap(vals, block, rng)
-        spread = 1.96 * cal.spread(SPREAD_KEYS[key]) if widen and key in SPREAD_KEYS else 0.0
-        down = float(np.hypot(max(med - lo, 0.0), spread))
-        up = float(np.hypot(max(hi - med, 0.0), spread))
-        out[key] = [med - down, med + up]
-    return out
-
-
 def _sub(a: float | None, b: float | None) -> float | None:
     """``a − b``; None when either is unknown (no relative value without its reference)."""
     return None if a is None or b is None else a - b
@@ -201,6 +131,7 @@ def summarize(
     reference: dict[str, float | None] | None = None,
     reference_name: str | None = None,
     calibration: Calibration | None = None,
+    reference_segment: tuple[float, float] | None = None,
 ) -> VideoResult:
     """Build the contract object from per-frame records; :class:`NoFaceError` if no face.
 
@@ -208,15 +139,21 @@ def summarize(
     The steps: fuse face and pose angles per frame; refuse a clip without a usable face;
     medians and their intervals (minus the reference, if any); the per-frame series; tremor
     from the series; quality checks; the TWSTRS suggestion from the posture.
+    ``reference_segment`` (start, end seconds): the reference was measured on those frames of
+    this clip (:func:`cdcare.video.pipeline.segment_reference`), so the posture medians and
+    intervals are of the frames outside it; the series keeps every frame.
     """
     cal = calibration or headpose.calibration()
     pose_model = _fuse_all(records, cal)
     _require_face(records)
     t = [r.t for r in records]
     fps = _mean_fps(t, info.fps)
-    absolute = posture_medians(records)
+    rest = records
+    if reference_segment is not None:
+        rest = [r for r in records if not reference_segment[0] <= r.t <= reference_segment[1]]
+    absolute = posture_medians(rest)
     posture, intervals, within_noise = _posture_vs_reference(
-        records, absolute, reference, fps=fps, cal=cal
+        rest, absolute, reference, fps=fps, cal=cal
     )
     series = _series(records, reference or {}, pose_model, cal)
     tremor = analyze_tremor(
@@ -233,7 +170,7 @@ def summarize(
             rotation_meta_deg=info.rotation_deg,
         ),
         angles="relative_to_reference" if relative else "absolute",
-        reference=_reference(reference, reference_name),
+        reference=_reference(reference, reference_name, reference_segment),
         quality=_quality(records, info, fps, absolute, lang),
         posture=Posture(**{k: _r(v, 3) for k, v in posture.items()}),
         posture_interval=PostureIntervals(
@@ -297,11 +234,16 @@ def _posture_vs_reference(
     return posture, shifted, within
 
 
-def _reference(reference: dict[str, float | None] | None, name: str | None) -> Reference | None:
-    """The contract's ``reference`` object: the subtracted neutral posture and its clip."""
+def _reference(
+    reference: dict[str, float | None] | None,
+    name: str | None,
+    segment: tuple[float, float] | None,
+) -> Reference | None:
+    """The contract's ``reference`` object: the subtracted neutral posture, its clip and (when
+    it was a segment of this clip) the segment in seconds."""
     if reference is None:
         return None
-    return Reference(video=name, **{k: _r(v) for k, v in reference.items()})
+    return Reference(video=name, segment_s=segment, **{k: _r(v) for k, v in reference.items()})
 
 
 def _series(

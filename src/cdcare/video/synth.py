@@ -27,7 +27,9 @@ for mirrored clips:
   ``tremor_axis`` angle; "jerky": the phase wanders (±10 % of the frequency, a seeded random
   walk) and the wave has 2nd and 3rd harmonics (0.5, 0.33) scaled back to peak ``tremor_deg``,
   like an irregular dystonic tremor; "modulated": the sine's amplitude is multiplied by
-  ``0.6 + 0.4 · sin(2π · 0.3 Hz · t)`` (waxing and waning); i.e.
+  ``0.6 + 0.4 · sin(2π · 0.3 Hz · t)`` (waxing and waning); "harmonic": a strictly periodic
+  wave with strong overtones, ``sin φ + 0.8 sin 2φ + 0.5 sin 3φ`` scaled back to peak
+  ``tremor_deg`` (the fundamental, ``tremor_hz``, is the tremor's frequency); i.e.
   ``tremor_deg`` is the zero-to-peak amplitude (degrees) and t the frame timestamp (s);
 * ``lighting``: the whole frame's brightness is multiplied by
   ``1 + 0.3 · lighting · sin(2π · 0.25 Hz · t)`` (a slow change, outside the tremor band);
@@ -59,7 +61,7 @@ from cdcare.errors import N_, InputError
 from cdcare.video.angles import ANGLE_CONVENTION
 
 TremorAxis = Literal["yaw", "roll", "pitch"]
-TremorShape = Literal["sine", "jerky", "modulated"]
+TremorShape = Literal["sine", "jerky", "modulated", "harmonic"]
 LIMITS: Final[dict[str, tuple[float, float]]] = {
     "yaw_deg": (-85.0, 85.0),
     "roll_deg": (-60.0, 60.0),
@@ -126,8 +128,10 @@ class SynthSpec:
                     name=name, low=low, high=high, value=value,
                 )  # fmt: skip
         if self.tremor_shape not in get_args(TremorShape):
-            raise InputError(N_("tremor_shape must be sine, jerky or modulated (got {value})"),
-                             value=self.tremor_shape)  # fmt: skip
+            raise InputError(
+                N_("tremor_shape must be sine, jerky, modulated or harmonic (got {value})"),
+                value=self.tremor_shape,
+            )
         if self.tremor_axis not in get_args(TremorAxis):
             raise InputError(N_("tremor_axis must be yaw, roll or pitch (got {value})"),
                              value=self.tremor_axis)  # fmt: skip
@@ -259,6 +263,7 @@ def load_truth(path: Path) -> GroundTruth:
 
 
 JERKY_HARMONICS: Final = (1.0, 0.5, 0.33)
+HARMONIC_WEIGHTS: Final = (1.0, 0.8, 0.5)
 
 
 def tremor_wave(spec: SynthSpec) -> NDArray[np.float64]:
@@ -270,6 +275,11 @@ def tremor_wave(spec: SynthSpec) -> NDArray[np.float64]:
         jitter = 0.1 * np.tanh(jitter)  # frequency within ±10 %
         phase = 2 * np.pi * spec.tremor_hz * np.cumsum(1 + jitter) / spec.fps
         wave = sum(a * np.sin((k + 1) * phase) for k, a in enumerate(JERKY_HARMONICS))
+        peak = float(np.max(np.abs(wave))) if len(t) > 1 else 1.0
+        return np.asarray(wave / (peak or 1.0), np.float64)
+    if spec.tremor_shape == "harmonic":
+        phase = 2 * np.pi * spec.tremor_hz * t
+        wave = sum(a * np.sin((k + 1) * phase) for k, a in enumerate(HARMONIC_WEIGHTS))
         peak = float(np.max(np.abs(wave))) if len(t) > 1 else 1.0
         return np.asarray(wave / (peak or 1.0), np.float64)
     wave = np.sin(2 * np.pi * spec.tremor_hz * t)

@@ -8,16 +8,25 @@ Method, per axis (yaw, roll, pitch; degrees):
 2. remove slow posture drift: a linear trend, then a zero-phase 2nd-order Butterworth
    high-pass at ``HIGHPASS_HZ`` (run forward and backward, so the amplitude gain is
    ``1 / (1 + (HIGHPASS_HZ / f)⁴)``: 0.885 at 1.0 Hz (−11.5 %), 0.941 at 1.2 Hz, 0.975 at
-   1.5 Hz, above 0.99 from 2 Hz; slow sway at 0.3 Hz keeps 0.06 of its amplitude);
+   1.5 Hz, above 0.99 from 2 Hz; slow sway at 0.3 Hz keeps 0.06 of its amplitude. These are
+   the filter's own response, checked with ``scipy.signal.sosfreqz`` at 15, 30 and 60
+   frames/s: 0.886–0.889 at 1.0 Hz, 0.942–0.945 at 1.2 Hz, 0.976–0.978 at 1.5 Hz);
 3. Welch power spectral density (Hann window, segments of up to ``SEGMENT_S`` seconds, 50%
    overlap, zero-padded to a 0.02 Hz grid), searched from ``BAND_HZ[0]`` to ``BAND_HZ[1]`` Hz
    (capped below the Nyquist frequency). Dystonic head tremor is often slow (about 2 Hz) and
    mostly in pitch or yaw [V1].
 
-Peak frequency (Hz) = the spectral maximum. Amplitude (degrees, zero-to-peak of an equivalent
-sine) = √(2·P) where P is the power (deg²) integrated within ``PEAK_HALF_WIDTH_HZ`` of the peak.
-Regularity = P / total power in the search band (0–1); the tremor is ``regular`` when it is at
-least ``REGULAR_FRACTION``.
+Peak frequency (Hz) = the highest LOCAL maximum of the spectrum inside the band (from
+``EDGE_TOLERANCE_HZ`` below its lower edge): the band's edge bin under the skirt of a slow sway
+(< 1 Hz, spectrum still rising below the band) is not a peak, so sway is not called tremor.
+Amplitude (degrees, zero-to-peak of an equivalent sine) = √(2·P) where P is the power (deg²) of
+the peak's own lobe: outward from the peak while the power keeps falling, at most
+``PEAK_HALF_WIDTH_HZ`` (or two frequency resolutions) away, also below 1 Hz; a side lobe of a
+larger, slower peak ends at its valleys, so it does not borrow that peak's power. Measured on
+pure sines (tests/video/test_tremor.py) the amplitude read is then the filter's gain above:
+0.88–0.91 of the true amplitude at 1.0 Hz (0.63 before the lobe could extend below the band),
+0.92 at 1.2 Hz, 0.97–1.0 from 1.5 Hz. Regularity = P / total power in the band and the lobe
+(0–1); the tremor is ``regular`` when it is at least ``REGULAR_FRACTION``.
 
 Detection threshold (documented, not from a clinical source): tremor is present when the dominant
 axis' amplitude is ≥ ``MIN_AMPLITUDE_DEG`` **and** its regularity ≥ ``MIN_CONCENTRATION`` **and**
@@ -38,6 +47,9 @@ from scipy import signal
 FloatArray = npt.NDArray[np.float64]
 
 BAND_HZ = (1.0, 12.0)
+EDGE_TOLERANCE_HZ = 0.03
+"""A spectral peak this far below ``BAND_HZ[0]`` still counts (a 1.0 Hz tremor's maximum
+may fall on the grid point just below 1 Hz); slower maxima are sway, not tremor."""
 HIGHPASS_HZ = 0.6
 SEGMENT_S = 8.0
 PEAK_HALF_WIDTH_HZ = 0.35
@@ -129,6 +141,19 @@ def resample(t: Sequence[float], y: Sequence[float | None], fs: float) -> FloatA
     return out
 
 
+def _lobe(p: FloatArray, i: int, reach: int) -> tuple[int, int]:
+    """First and last index of the spectral lobe around the maximum ``i``: outward while the
+    power keeps falling, at most ``reach`` bins (a side lobe of a larger, slower peak ends at
+    its valleys, so it does not borrow that peak's power)."""
+    lo = i
+    while lo > 0 and i - lo < reach and p[lo - 1] <= p[lo]:
+        lo -= 1
+    hi = i
+    while hi < len(p) - 1 and hi - i < reach and p[hi + 1] <= p[hi]:
+        hi += 1
+    return lo, hi
+
+
 def axis_spectrum(x: FloatArray, fs: float, axis: str) -> AxisSpectrum | None:
     """Peak of one uniformly sampled angle series (degrees, ``fs`` Hz); None if too short."""
     n = len(x)
@@ -141,14 +166,23 @@ def axis_spectrum(x: FloatArray, fs: float, axis: str) -> AxisSpectrum | None:
     nperseg = min(n, int(SEGMENT_S * fs))
     nfft = max(nperseg, int(2 ** math.ceil(math.log2(fs / 0.02))))
     f, p = signal.welch(x, fs=fs, window="hann", nperseg=nperseg, nfft=nfft, detrend=False)
-    band = (f >= BAND_HZ[0]) & (f <= hi)
+    band = (f >= BAND_HZ[0] - EDGE_TOLERANCE_HZ) & (f <= hi)
     if not band.any():
         return None
     df = float(f[1] - f[0])
-    total = float(p[band].sum() * df)
-    i = int(np.flatnonzero(band)[np.argmax(p[band])])
-    near = band & (np.abs(f - f[i]) <= max(PEAK_HALF_WIDTH_HZ, 2.0 * fs / nperseg))
-    peak = float(p[near].sum() * df)
+    # a peak is a local maximum of the whole spectrum: the band's edge bin under a slow sway's
+    # skirt (spectrum still rising below 1 Hz) is not one
+    local = np.zeros_like(band)
+    local[1:-1] = (p[1:-1] >= p[:-2]) & (p[1:-1] >= p[2:])
+    peaks = np.flatnonzero(band & local)
+    if not len(peaks):
+        return AxisSpectrum(axis, float(f[np.flatnonzero(band)[0]]), 0.0, 0.0)
+    i = int(peaks[np.argmax(p[peaks])])
+    lo, hi_i = _lobe(p, i, round(max(PEAK_HALF_WIDTH_HZ, 2.0 * fs / nperseg) / df))
+    near = np.zeros_like(band)
+    near[lo : hi_i + 1] = True
+    peak = float(p[near].sum() * df)  # the peak's own lobe, also its part below the band
+    total = float(p[band | near].sum() * df)
     amp = math.sqrt(2.0 * peak)
     return AxisSpectrum(axis, float(f[i]), amp, peak / total if total > 0 else 0.0)
 

@@ -11,7 +11,6 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine, select, text
 
 from cdcare import __version__
@@ -27,7 +26,7 @@ from cdcare.store.crypto import parse_keys
 from cdcare.store.db import make_engine, session_factory
 from cdcare.store.migrate import current_revision, head_revision
 from cdcare.store.models import Centre, User
-from cdcare.web import apidocs, citations
+from cdcare.web import apidocs
 from cdcare.web.deps import DB, optional_user
 from cdcare.web.errors import install_error_handlers
 from cdcare.web.hardening import SecurityHeadersMiddleware, UploadLimitMiddleware
@@ -58,6 +57,7 @@ from cdcare.web.routes import (
 )
 from cdcare.web.security import LoginThrottle
 from cdcare.web.sessions import ServerSessionMiddleware, lifetimes_from
+from cdcare.web.templating import LocalizedTemplates
 
 HERE = Path(__file__).parent
 logger = logging.getLogger(__name__)
@@ -112,8 +112,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.sessions = session_factory(engine)
     app.state.settings = settings
     app.state.media_keys = media_keys  # parsed CDCARE_MEDIA_KEYS (None: files in clear)
-    app.state.templates = Jinja2Templates(directory=HERE / "templates")
-    citations.install(app.state.templates)
+    app.state.templates = LocalizedTemplates(HERE / "templates", settings.timezone)
     app.state.login_throttle = LoginThrottle(app.state.sessions)
     secure = settings.cookie_secure if settings.cookie_secure is not None else not settings.demo
     app.add_middleware(

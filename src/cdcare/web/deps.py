@@ -51,7 +51,7 @@ DB = Annotated[Session, Depends(get_db, scope="function")]
 
 
 def local_today(request: Request) -> date:
-    """Today's calendar date in the app's time zone (Asia/Seoul by default), via
+    """Today's calendar date in the app's time zone (``CDCARE_TIMEZONE``, :mod:`cdcare.clock`), via
     :func:`cdcare.clock.local_today`."""
     return centre_today(request.app.state.settings.timezone)
 

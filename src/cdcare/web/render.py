@@ -1,21 +1,22 @@
-"""Page rendering: every template gets the language, ``_``, the user and the CSRF token."""
+"""Page rendering: the environment of the request's language, the user and the CSRF token.
+
+``_``/``ngettext``/``pgettext`` and the ``date``/``datetime``/``number`` filters come from the
+language's environment (:mod:`cdcare.web.templating`).
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
 
 from cdcare import __version__
 from cdcare.care.access import Action, can
-from cdcare.i18n import gettext_for
 from cdcare.store.models import User
 from cdcare.web.i18n import request_lang
 from cdcare.web.security import new_csrf_token
+from cdcare.web.templating import LocalizedTemplates
 
 
 def csrf_token(request: Request) -> str:
@@ -36,19 +37,13 @@ def render(
     status_code: int = 200,
 ) -> HTMLResponse:
     """Render template ``name`` with the common context."""
-    templates: Jinja2Templates = request.app.state.templates
-    zone = ZoneInfo(request.app.state.settings.timezone)
     lang = request_lang(request)
-
-    def localtime(value: datetime) -> str:
-        return value.astimezone(zone).strftime("%Y-%m-%d %H:%M")
-
+    localized: LocalizedTemplates = request.app.state.templates
+    templates = localized.get(lang)
     ctx: dict[str, Any] = {
-        "_": gettext_for(lang),
         "lang": lang,
         "user": user,
         "csrf_token": csrf_token(request),
-        "localtime": localtime,
         "version": __version__,
         "Action": Action,
         "can": (lambda action: user is not None and can(user, action)),

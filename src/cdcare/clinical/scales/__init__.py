@@ -15,11 +15,10 @@ from cdcare.clinical.scales.base import (
     Band,
     Instrument,
     Item,
-    ScoreResult,
     Subscale,
     Term,
-    score_answers,
 )
+from cdcare.clinical.scales.scoring import ScoreResult, score_answers
 from cdcare.errors import N_, ScaleError
 
 _REGISTRY: dict[str, Instrument] = {

@@ -12,6 +12,7 @@ from cdcare.care.access import Action, authorize
 from cdcare.care.audit import ACTIONS, query_events
 from cdcare.care.audit_checkpoint import checkpoint_path, verify
 from cdcare.care.audit_review import record_review, reviews
+from cdcare.clock import centre_zone
 from cdcare.errors import N_, InputError
 from cdcare.i18n import translate
 from cdcare.store.models import Centre
@@ -43,9 +44,9 @@ def audit_log(
     since: str = "",
     until: str = "",
 ) -> Response:
-    """Access-log events of the admin's centre; dates are local (Asia/Seoul) days."""
+    """Access-log events of the admin's centre; dates are local (centre zone) days."""
     authorize(user, Action.AUDIT_VIEW)
-    zone = ZoneInfo(request.app.state.settings.timezone)
+    zone = centre_zone(request.app.state.settings.timezone)
     pid: int | None = None
     if patient_id.strip():
         if not patient_id.strip().isdigit():

@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from cdcare.care.access import Action
 from cdcare.care.appointments import cancel, schedule
+from cdcare.clock import centre_zone
 from cdcare.errors import N_, InputError
 from cdcare.store.models import Patient
 from cdcare.web.deps import DB, CurrentUser, audit, patient_for, verify_csrf
@@ -38,7 +39,7 @@ async def book(
 ) -> Response:
     """Book an appointment (local time of the app's zone); errors are shown as a page."""
     form = await request.form()
-    zone = ZoneInfo(request.app.state.settings.timezone)
+    zone = centre_zone(request.app.state.settings.timezone)
     row = schedule(
         db=db,
         patient_id=patient.id,

@@ -22,6 +22,7 @@ from cdcare.care.appointments import (
     slot_of,
 )
 from cdcare.care.patients import get_patient
+from cdcare.clock import centre_zone
 from cdcare.clock import local_today as centre_today
 from cdcare.errors import N_, CdcareError, InputError, NotFound
 from cdcare.store.care_models import Appointment
@@ -37,7 +38,7 @@ DAY_START, DAY_END = time(8, 0), time(18, 0)
 
 
 def _zone(request: Request) -> ZoneInfo:
-    return ZoneInfo(request.app.state.settings.timezone)
+    return centre_zone(request.app.state.settings.timezone)
 
 
 def _day(value: str, zone: ZoneInfo) -> date:

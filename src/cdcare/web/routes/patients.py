@@ -6,7 +6,6 @@ from collections import defaultdict
 from dataclasses import replace
 from datetime import date
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
@@ -21,6 +20,7 @@ from cdcare.care.timeline import angle_trends, patient_events
 from cdcare.care.videos import get_analysis, latest_result, twstrs_prefill
 from cdcare.clinical.scales import get_instrument, list_instruments, normalise_code
 from cdcare.clinical.scales.base import Instrument
+from cdcare.clock import centre_zone
 from cdcare.errors import N_, CdcareError, ScaleError
 from cdcare.i18n import translate
 from cdcare.reports.svg_trend import trend_svg
@@ -79,7 +79,7 @@ def patient_page(
         if data["series"]
         else ""
     )
-    zone = ZoneInfo(request.app.state.settings.timezone)
+    zone = centre_zone(request.app.state.settings.timezone)
     angles = angle_trends(db=db, patient_id=patient.id, zone=zone)
     angle_plot = (
         trend_svg(

@@ -5,8 +5,8 @@ HTML fragment loaded by htmx.
 Who: ``/me/*`` is the logged-in patient's own record only. Staff opening ``/me`` are sent to
 their home; any other ``/me/*`` request from staff is 403 — staff do not write a patient's
 diary, and they record questionnaires on ``/patients/{id}/scales/...``. "Today" is the local
-calendar date in the app's time zone (Asia/Seoul by default). Every read of patient data is
-logged as "view", every write as "create" or "amend".
+calendar date in the app's time zone (``CDCARE_TIMEZONE``, :mod:`cdcare.clock`). Every read of
+patient data is logged as "view", every write as "create" or "amend".
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Annotated, Any, TypeVar
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
@@ -30,6 +29,7 @@ from cdcare.care.diary import (
 )
 from cdcare.care.injections import adverse_event_codes
 from cdcare.care.rehab import adherence, assignments, library, programme_to_dict
+from cdcare.clock import centre_zone
 from cdcare.errors import N_, InputError
 from cdcare.store.care_models import DiaryEntry
 from cdcare.store.models import Patient, Role, User
@@ -101,7 +101,7 @@ def home(request: Request, db: DB, user: CurrentUser) -> Response:
         return RedirectResponse(home_for(user), status_code=303)
     patient = load_own_record(db, user, Action.PATIENT_VIEW)
     today = local_today(request)
-    zone = ZoneInfo(request.app.state.settings.timezone)
+    zone = centre_zone(request.app.state.settings.timezone)
     statements, phq = record_statements(db, patient.id, today, zone)
     audit(request, db, user, "view", patient_id=patient.id)
     db.commit()

@@ -4,7 +4,7 @@ No database or request here, so the rules can be tested on their own:
 
 * :func:`parse_diary_form` turns the posted diary fields into a :class:`DiaryInput` or a
   :class:`DiaryFieldError` per bad field. Severity and pain are whole numbers 0–10
-  (0 = none, 10 = worst imaginable); the date is a local (Asia/Seoul) calendar date not after
+  (0 = none, 10 = worst imaginable); the date is a local (centre zone) calendar date not after
   today.
 * :func:`patient_statements` builds the statements of the patient's home page from real data
   (injection dates, assigned programmes, latest PHQ-9 and GAD-7). The next appointment is left

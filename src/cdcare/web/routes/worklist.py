@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Annotated
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -13,9 +12,10 @@ from fastapi.responses import RedirectResponse, Response
 from cdcare.care import worklist as wl
 from cdcare.care.access import Action, authorize
 from cdcare.care.appointments import KINDS
+from cdcare.clock import centre_zone
 from cdcare.clock import local_today as centre_today
 from cdcare.errors import N_, InputError
-from cdcare.i18n import translate
+from cdcare.i18n import translate, translate_plural
 from cdcare.web.deps import DB, CurrentUser, audit, verify_csrf
 from cdcare.web.i18n import request_lang
 from cdcare.web.render import render
@@ -33,11 +33,18 @@ def _weeks(value: str) -> int | None:
     return int(value)
 
 
-def _detail(hit: wl.Hit, request: Request) -> str:
-    """The row's explanation in the reader's language (labels among the params translated)."""
-    lang = request_lang(request)
+def explain(hit: wl.Hit, lang: str) -> str:
+    """The row's explanation in ``lang`` (labels among the params translated; a counted
+    explanation through ngettext on its count)."""
     params = {k: translate(v, lang) if isinstance(v, str) else v for k, v in hit.params.items()}
+    if isinstance(hit.detail, tuple):
+        one, many, count = hit.detail
+        return translate_plural(one, many, int(hit.params[count]), lang).format(**params)
     return translate(hit.detail, lang).format(**params)
+
+
+def _detail(hit: wl.Hit, request: Request) -> str:
+    return explain(hit, request_lang(request))
 
 
 @router.get("/worklist")
@@ -52,7 +59,7 @@ def worklist_page(
 ) -> Response:
     """Today's worklist of the user's centre."""
     authorize(user, Action.CARE_VIEW)
-    zone = ZoneInfo(request.app.state.settings.timezone)
+    zone = centre_zone(request.app.state.settings.timezone)
     today = centre_today(zone)
     result = wl.build_worklist(
         db=db,

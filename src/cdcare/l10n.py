@@ -1,0 +1,67 @@
+"""Dates and numbers written for people, in their language (Babel's CLDR data).
+
+Korean: ``2026. 12. 4.``, ``2026. 12. 4. 오전 1:00``; English: ``Dec 4, 2026``,
+``Dec 4, 2026, 1:00 AM``. Instants (aware datetimes, stored in UTC) are shown in the centre's
+zone (:func:`cdcare.clock.centre_zone`, the ``CDCARE_TIMEZONE`` setting); calendar dates are
+shown as they are. These are for display only: forms and ``<input type=date>`` keep ISO
+values. Numbers: at most ``digits`` decimals (trailing zeros dropped), CLDR grouping.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal, format_percent
+
+from cdcare.clock import centre_zone
+from cdcare.i18n import normalize_lang
+
+#: What a missing value is shown as.
+MISSING = "–"
+
+
+def _locale(lang: str | None) -> Locale:
+    return Locale.parse(normalize_lang(lang))
+
+
+def date_text(value: date | datetime | None, lang: str | None, zone: ZoneInfo | None = None) -> str:
+    """A calendar date, e.g. ``2026. 12. 4.`` / ``Dec 4, 2026``; an instant: its local date."""
+    if value is None:
+        return MISSING
+    if isinstance(value, datetime):
+        value = value.astimezone(centre_zone(zone)).date()
+    return str(format_date(value, format="medium", locale=_locale(lang)))
+
+
+def datetime_text(value: datetime | None, lang: str | None, zone: ZoneInfo | None = None) -> str:
+    """An instant in the centre's zone to the minute: medium date + short time of the locale."""
+    if value is None:
+        return MISSING
+    loc = _locale(lang)
+    # the locale's own way of joining a date and a time ("{1}, {0}" in English, "{1} {0}")
+    joined = str(loc.datetime_formats["medium"]).replace("'", "")
+    pattern = joined.replace("{1}", loc.date_formats["medium"].pattern).replace(
+        "{0}", loc.time_formats["short"].pattern
+    )
+    return str(format_datetime(value, format=pattern, tzinfo=centre_zone(zone), locale=loc))
+
+
+def number_text(value: float | int | None, lang: str | None, digits: int = 1) -> str:
+    """A measured number with at most ``digits`` decimals, e.g. ``1,234.5``."""
+    if value is None:
+        return MISSING
+    pattern = "#,##0" + ("." + "#" * digits if digits > 0 else "")
+    return str(format_decimal(value, format=pattern, locale=_locale(lang)))
+
+
+def percent_text(fraction: float | None, lang: str | None) -> str:
+    """A fraction 0–1 as a whole percentage of the locale, e.g. ``0.874`` → ``87%``."""
+    if fraction is None:
+        return MISSING
+    return str(format_percent(fraction, locale=_locale(lang)))
+
+
+__all__ = ["MISSING", "date_text", "datetime_text", "number_text", "percent_text"]
