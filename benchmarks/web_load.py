@@ -9,6 +9,11 @@ is locked" seen in an answer or in the server's log. After each backend: the err
 the server log's error lines by kind (``--keep-logs DIR`` keeps ``serve.log``). Targets
 (issue): at 50 clients p95 < 200 ms, zero errors, zero locks.
 
+Two paces: ``--think 0`` (default) is a closed loop in which every client sends its next
+request the moment the previous one answers, a saturation test whose latency is mostly queueing
+(50 such clients on 2 cores wait for each other); ``--think S`` pauses each client a random
+exponential S seconds (mean) after each answer, the pace of people at a clinic's screens.
+
 The server is the ``cdcare`` script of this interpreter's environment; it imports ``cdcare``
 from ``PYTHONPATH`` first (a worktree), and the header line says which package it runs.
 
@@ -17,6 +22,7 @@ Only loopback traffic; every loop is bounded in time. Run:
     .venv/bin/python benchmarks/web_load.py                       # SQLite and PostgreSQL
     .venv/bin/python benchmarks/web_load.py --backend sqlite --clients 50 --seconds 10
     .venv/bin/python benchmarks/web_load.py --backend postgres --workers 4
+    .venv/bin/python benchmarks/web_load.py --think 1.0                # paced clients
 
 PostgreSQL: a private throwaway cluster is started from the Debian server binaries
 (initdb/pg_ctl, as user postgres when run as root), like the test suite does.
@@ -28,6 +34,7 @@ import argparse
 import glob
 import os
 import pwd
+import random
 import re
 import shutil
 import socket
@@ -198,9 +205,19 @@ def _login(client: requests.Session, base: str, username: str) -> str:
 
 
 def _client_loop(
-    base: str, n: int, holder: dict[str, float], tally: Tally, start: threading.Barrier
+    base: str,
+    n: int,
+    holder: dict[str, float],
+    tally: Tally,
+    start: threading.Barrier,
+    think: float = 0.0,
 ) -> None:
-    """One client: log in, wait for the others, then loop until ``holder["stop"]``."""
+    """One client: log in, wait for the others, then loop until ``holder["stop"]``.
+
+    ``think`` is the mean pause in seconds after each answer (exponentially distributed, seeded
+    by the client number): 0 is a closed loop that fires the next request at once.
+    """
+    pause = random.Random(n)  # noqa: S311 (benchmark pacing, not a secret)
     with requests.Session() as client:
         try:
             token = _login(client, base, USERS[n % len(USERS)])
@@ -238,15 +255,17 @@ def _client_loop(
                 except requests.RequestException as exc:
                     ok, body, kind = False, str(exc), f"{method}: {type(exc).__name__}"
                 tally.add((time.perf_counter() - t0) * 1000, ok, body, kind)
+                if think > 0:
+                    time.sleep(min(pause.expovariate(1 / think), 10 * think))
 
 
-def run(base: str, clients: int, seconds: float) -> dict[str, float]:
+def run(base: str, clients: int, seconds: float, think: float = 0.0) -> dict[str, float]:
     """``clients`` threads for ``seconds`` after all have logged in; latency figures in ms."""
     tally = Tally()
     start = threading.Barrier(clients + 1)
     holder = {"stop": float("inf")}
     threads = [
-        threading.Thread(target=_client_loop, args=(base, n, holder, tally, start))
+        threading.Thread(target=_client_loop, args=(base, n, holder, tally, start, think))
         for n in range(clients)
     ]
     for t in threads:
@@ -278,6 +297,9 @@ def main() -> None:
     parser.add_argument("--clients", default="50,100", help="comma-separated client counts")
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--workers", type=int, default=2, help="web workers on PostgreSQL")
+    parser.add_argument(
+        "--think", type=float, default=0.0, help="mean pause per client after each answer, s"
+    )
     parser.add_argument("--keep-logs", type=Path, default=None, help="copy serve.log here")
     args = parser.parse_args()
     where = subprocess.run(
@@ -309,7 +331,7 @@ def main() -> None:
                 with server(env, workers, args.keep_logs) as base:
                     for n in counts:
                         seen = log.stat().st_size
-                        r = run(base, n, args.seconds)
+                        r = run(base, n, args.seconds, args.think)
                         with log.open(errors="replace") as fh:
                             fh.seek(seen)
                             kinds = log_errors(fh.read())
