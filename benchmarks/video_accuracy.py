@@ -656,6 +656,7 @@ def main() -> None:
         doc["spread_deg"] = {**spread, "meaning": meaning}
         text = json.dumps(doc, indent=1, ensure_ascii=False)
         text = re.sub(r"\[\s+(-?[\d.]+),\s+(-?[\d.]+)\s+\]", r"[\1, \2]", text)
+        text = re.sub(r"\[\s+(-?[\d.]+),\s+(-?[\d.]+),\s+(-?[\d.]+)\s+\]", r"[\1, \2, \3]", text)
         DATA.write_text(text + "\n", encoding="utf-8")
         print(f"written spread to {DATA}")
 
