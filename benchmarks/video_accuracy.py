@@ -133,11 +133,20 @@ def _loio(results: list[dict[str, Any]]) -> dict[str, Any]:
 
     static = [r for r in results if r["case"]["kind"] in ("yaw", "roll", "pitch", "combined")]
     procedural = {n for n, i in IDENTITIES.items() if i.procedural}
+    summaries = [_summary(r) for r in static]  # recomputed: pickles may predate a field
     out = {}
     for name in {r["case"]["identity"] for r in results}:
-        train = [r["summary"] for r in static if r["case"]["identity"] in procedural - {name}]
+        train = [s for s in summaries if s.identity in procedural - {name}]
         out[name] = fit(train)
     return out
+
+
+def _summary(r: dict[str, Any]) -> Any:
+    from cdcare.video.calibration_fit import clip_summary
+
+    c = r["case"]
+    truth = (c.get("yaw_deg", 0.0), c.get("roll_deg", 0.0), c.get("pitch_deg", 0.0))
+    return clip_summary(c["identity"], truth, r["records"])
 
 
 def _evaluate(r: dict[str, Any], cal: Any) -> dict[str, Any] | None:
@@ -190,6 +199,74 @@ def identity_rows(results: list[dict[str, Any]], cals: dict[str, Any]) -> dict[s
             row["tw"][k][0] += int(got.get(k) == truth_items[k])
             row["tw"][k][2] += int(got.get(k) is None)
     return rows
+
+
+EDGE_DEG = 2.0
+"""Truths closer than this to a band edge (degrees) are counted apart in :func:`twstrs_report`."""
+
+
+def _edge_distance(item: str, truth: float) -> float:
+    """Distance (degrees) of |truth| from the nearest band edge of ``item``: after rounding to
+    whole degrees a bound ``b`` starts at ``b − 0.5``."""
+    from cdcare.clinical.video_twstrs import BANDS as TW
+
+    bounds = next(b.lower_bounds for b in TW if b.item == item)
+    return min(abs(abs(truth) - (b - 0.5)) for b in bounds)
+
+
+def twstrs_report(results: list[dict[str, Any]], cals: dict[str, Any]) -> None:
+    """TWSTRS exact agreement per angle item on the procedural identities, on the whole grid
+    and on truths at least :data:`EDGE_DEG` from a band edge (a truth on an edge, e.g. a 45°
+    rotation against the 46° bound, flips with any error), and every disagreeing clip with its
+    truth, measured value and band edges; 'unmeasured' = no face, so no tilt/flexion."""
+    from cdcare.clinical.video_twstrs import BANDS as TW
+    from cdcare.video.synth_identity import IDENTITIES
+
+    measure = {"rotation": ("yaw_deg", "rotation_deg"), "laterocollis": ("roll_deg", "tilt_deg"),
+               "anterocollis_retrocollis": ("pitch_deg", "flexion_deg")}  # fmt: skip
+    counts = {k: [0, 0, 0, 0, 0, 0] for k in ANGLE_ITEMS}  # all, n, off-edge, n, measured, n
+    lines: list[str] = []
+    for r in results:
+        c = r["case"]
+        if c["kind"] not in ("yaw", "roll", "pitch", "combined"):
+            continue
+        if not IDENTITIES[c["identity"]].procedural:
+            continue
+        out = _evaluate(r, cals[c["identity"]])
+        post = out["posture"] if out else {}
+        got = suggest(post) if out else {}
+        for item in ANGLE_ITEMS:
+            key, pkey = measure[item]
+            truth = c.get(key, 0.0)
+            want = suggest({pkey: truth})[item]
+            ok = got.get(item) == want
+            far = _edge_distance(item, truth) >= EDGE_DEG
+            n = counts[item]
+            n[0] += ok
+            n[1] += 1
+            n[2] += ok and far
+            n[3] += far
+            n[4] += ok and got.get(item) is not None
+            n[5] += got.get(item) is not None
+            if not ok:
+                v = post.get(pkey)
+                bounds = next(b.lower_bounds for b in TW if b.item == item)
+                lines.append(f"  {item:<24} {c['identity']:<6} {c['kind']:<8} "
+                             f"rot {c.get('yaw_deg', 0):+4.0f} tilt {c.get('roll_deg', 0):+4.0f} "
+                             f"flex {c.get('pitch_deg', 0):+4.0f}: truth {truth:+5.1f} → {want}, "
+                             f"measured {'unmeasured' if v is None else f'{v:+6.2f}'} → "
+                             f"{got.get(item)}; {'' if far else 'ON EDGE, '}bounds "
+                             f"{', '.join(f'{b:g}' for b in bounds)}")  # fmt: skip
+    print(
+        "\nTWSTRS exact agreement, procedural identities (LOIO); truths ≥ "
+        f"{EDGE_DEG:g}° from a band edge (after rounding a bound b starts at b − 0.5):"
+    )
+    for item, (a, n, af, nf, am, nm) in counts.items():
+        print(f"  {item:<24} all {a}/{n} = {100 * a / max(n, 1):.0f}%, off-edge {af}/{nf} = "
+              f"{100 * af / max(nf, 1):.0f}%, where measured {am}/{nm} = "
+              f"{100 * am / max(nm, 1):.0f}%")  # fmt: skip
+    print("Disagreeing clips:")
+    print("\n".join(sorted(lines)) if lines else "  none")
 
 
 COLUMNS = ("rot rot<=45", "rot 45-70", "rot 70-90", "tilt rot<=60", "flex rot<=60",
@@ -263,6 +340,14 @@ def constants_report(cals: dict[str, Any]) -> None:
         for x in probes:
             vals = [odd_map(getattr(c, attr), x) for c in cals.values()]
             print(f"  {label} at {x:g}: {min(vals):.1f}–{max(vals):.1f}° "
+                  f"(SD {statistics.pstdev(vals):.2f}) over {len(vals)} folds")  # fmt: skip
+    from cdcare.video.calibration import crosstalk
+
+    for label, attr in (("tilt cross-talk", "tilt_crosstalk_knots"),
+                        ("flexion cross-talk", "flexion_crosstalk_knots")):  # fmt: skip
+        for x in (25.0, 40.0, 50.0):
+            vals = [crosstalk(getattr(c, attr), x) for c in cals.values()]
+            print(f"  {label} at a raw rotation of {x:g}: {min(vals):+.2f} to {max(vals):+.2f}° "
                   f"(SD {statistics.pstdev(vals):.2f}) over {len(vals)} folds")  # fmt: skip
     pitch = [c.pitch(-20.0) for c in cals.values() if len(c.pitch_measured_deg) >= 2]
     if pitch:
@@ -507,6 +592,8 @@ def main() -> None:
                     help="only tilt on real photographs rotated in the image plane")  # fmt: skip
     ap.add_argument("--save", type=Path, help="save the measured clips (pickle) for --load")
     ap.add_argument("--load", type=Path, help="re-report saved clips (no rendering)")
+    ap.add_argument("--no-crosstalk", action="store_true",
+                    help="without the turn's tilt/flexion cross-talk maps")  # fmt: skip
     ap.add_argument("--write-spread", action="store_true", help="store the spread in "
                     "calibration.json (widens the posture intervals)")  # fmt: skip
     args = ap.parse_args()
@@ -536,6 +623,12 @@ def main() -> None:
     else:
         cals = _loio(results)
         label = "LOIO"
+    if args.no_crosstalk:
+        from dataclasses import replace
+
+        cals = {n: replace(c, tilt_crosstalk_knots=(), flexion_crosstalk_knots=())
+                for n, c in cals.items()}  # fmt: skip
+        label += ", no cross-talk correction"
     frames = sum(len(r["truth"]) for r in results)
     print(f"{len(results)} clips, {frames} frames, {time.perf_counter() - start:.0f} s")
     if args.tremor_only:
@@ -546,6 +639,7 @@ def main() -> None:
         return
     rows = identity_rows(results, cals)
     print_table(rows, label)
+    twstrs_report(results, cals)
     spread = spread_report(rows) if not args.identity else {}
     if not args.identity:
         constants_report(cals)
@@ -562,6 +656,7 @@ def main() -> None:
         doc["spread_deg"] = {**spread, "meaning": meaning}
         text = json.dumps(doc, indent=1, ensure_ascii=False)
         text = re.sub(r"\[\s+(-?[\d.]+),\s+(-?[\d.]+)\s+\]", r"[\1, \2]", text)
+        text = re.sub(r"\[\s+(-?[\d.]+),\s+(-?[\d.]+),\s+(-?[\d.]+)\s+\]", r"[\1, \2, \3]", text)
         DATA.write_text(text + "\n", encoding="utf-8")
         print(f"written spread to {DATA}")
 

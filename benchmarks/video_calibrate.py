@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from cdcare.jobs.local import run_local
+from cdcare.video.calibration import crosstalk
 
 DATA = Path(__file__).resolve().parents[1] / "src/cdcare/video/data/calibration.json"
 SIZE = {"width": 640, "height": 480, "fps": 30.0}
@@ -69,7 +70,25 @@ def calibration_grid(identities: list[str] | None = None) -> list[dict[str, Any]
     return cases
 
 
-def _write(cal: Any, n_clips: int) -> None:
+CROSSTALK = (
+    ("tilt_crosstalk", "tilt_crosstalk_knots",
+     "On a head turned without tilt the face fit reads a tilt of about -1 to -3 deg toward the "
+     "side opposite the turn; subtracted (times the turn's sign) before projecting"),
+    ("flexion_crosstalk", "flexion_crosstalk_knots",
+     "The face fit's pitch falls by up to about 5 deg as the head turns to 55-60 deg "
+     "(relative to the neutral head); subtracted before the flexion map"),
+)  # fmt: skip
+
+
+def _lo(knots: Any, x: float) -> float:
+    return min(crosstalk(k, x) for k in knots)
+
+
+def _hi(knots: Any, x: float) -> float:
+    return max(crosstalk(k, x) for k in knots)
+
+
+def _write(cal: Any, n_clips: int, folds: list[Any] | None = None) -> None:
     doc = json.loads(DATA.read_text(encoding="utf-8"))
     doc["source"] = "U"
     doc["fitted_on"] = cal.source
@@ -92,8 +111,25 @@ def _write(cal: Any, n_clips: int) -> None:
         "units": "[|2*(nose_x - mid_ears_x)/ear_span|, |true rotation| deg], odd map",
         "knots": [list(k) for k in cal.pose_ratio_knots],
     }
+    for key, attr, why in CROSSTALK:
+        knots = getattr(cal, attr)
+        doc[key] = {
+            "units": "degrees; [|raw face-fit rotation|, offset], linear, ends held",
+            "why": why,
+            "fitted_on": cal.source,
+            "knots": [list(k) for k in knots],
+            "loio_range": [
+                [x, *(round(f([getattr(c, attr) for c in folds], x), 3) for f in (_lo, _hi))]
+                for x, _ in knots
+            ]
+            if folds
+            else [],
+            "loio_meaning": "[|raw rotation|, lowest, highest offset] over the leave-one-"
+            "identity-out refits on this grid (each omits one identity)",
+        }
     text = json.dumps(doc, indent=1, ensure_ascii=False)
     text = re.sub(r"\[\s+(-?[\d.]+),\s+(-?[\d.]+)\s+\]", r"[\1, \2]", text)  # one knot a line
+    text = re.sub(r"\[\s+(-?[\d.]+),\s+(-?[\d.]+),\s+(-?[\d.]+)\s+\]", r"[\1, \2, \3]", text)
     DATA.write_text(text + "\n", encoding="utf-8")
     print(f"written {DATA}")
 
@@ -128,8 +164,15 @@ def main() -> None:
     print("face flexion knots (measured → true): " + ", ".join(
         f"{a:+.1f}→{b:+.0f}" for a, b in zip(cal.pitch_measured_deg, cal.pitch_true_deg,
                                              strict=True)))  # fmt: skip
+    idents = sorted({c.identity for c in summaries})
+    folds = [fit([c for c in summaries if c.identity != n]) for n in idents]
+    for label, attr in (("tilt", "tilt_crosstalk_knots"), ("flexion", "flexion_crosstalk_knots")):
+        print(f"{label} cross-talk knots (|raw rotation| → offset, LOIO range): " + ", ".join(
+            f"{x:.1f}→{y:+.2f} [{_lo([getattr(c, attr) for c in folds], x):+.2f}, "
+            f"{_hi([getattr(c, attr) for c in folds], x):+.2f}]"
+            for x, y in getattr(cal, attr)))  # fmt: skip
     if args.write:
-        _write(cal, len(summaries))
+        _write(cal, len(summaries), folds)
 
 
 if __name__ == "__main__":

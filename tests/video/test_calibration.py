@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cdcare.video.calibration import crosstalk
 from cdcare.video.calibration_fit import ClipSummary, fit
 from cdcare.video.headpose import Calibration, HeadAngles, PoseYawModel, calibration, odd_map
 
@@ -43,15 +44,18 @@ def test_shipped_pitch_map_is_monotone(a: float, b: float) -> None:
 
 
 @given(angles)
-def test_correct_maps_rotation_and_flexion_not_tilt(p: float) -> None:
+def test_correct_maps_rotation_and_flexion_and_removes_the_turns_crosstalk(p: float) -> None:
     # since issue 10 the face rotation is calibrated too (MediaPipe over-reads turns on heads
-    # it did not model); tilt is never changed
+    # it did not model); tilt only loses the tilt the turn itself adds (cross-talk map)
     assert Calibration.identity().pitch(p) == p
     face = HeadAngles(yaw=12.0, roll=-3.0, pitch=p, method="face", confidence=0.9)
     cal = calibration()
     out = cal.correct(face)
     assert out.yaw == pytest.approx(odd_map(cal.face_yaw_knots, 12.0)) and out.yaw < 12.0
-    assert out.roll == -3.0 and out.pitch == cal.pitch(p)
+    assert out.roll == pytest.approx(-3.0 - crosstalk(cal.tilt_crosstalk_knots, 12.0))
+    assert out.pitch == pytest.approx(cal.pitch(p - crosstalk(cal.flexion_crosstalk_knots, 12.0)))
+    mirrored = cal.correct(HeadAngles(yaw=-12.0, roll=3.0, pitch=p, method="face", confidence=1))
+    assert mirrored.roll == pytest.approx(-out.roll)  # the tilt cross-talk is odd in the turn
     assert Calibration.identity().correct(face).yaw == 12.0
     pose_only = HeadAngles(yaw=70.0, roll=None, pitch=None, method="pose", confidence=0.8)
     assert Calibration.identity().correct(pose_only) == pose_only
@@ -90,3 +94,38 @@ def test_fit_recovers_a_known_distortion() -> None:
     assert cal.pose_model().yaw(0.75, 1.0) == pytest.approx(60.0)  # ratio 1.5
     assert cal.pitch(-12.0) == pytest.approx(-15.0)
     assert "a, b" in cal.source
+
+
+def test_crosstalk_interpolates_and_holds_its_ends() -> None:
+    knots = ((0.0, 0.0), (20.0, -2.0), (40.0, -3.0))
+    assert crosstalk(knots, 10.0) == pytest.approx(-1.0)
+    assert crosstalk(knots, 30.0) == pytest.approx(-2.5)
+    assert crosstalk(knots, 70.0) == pytest.approx(-3.0)  # held beyond the last knot
+    assert crosstalk((), 30.0) == 0.0
+
+
+def test_fit_recovers_the_turns_crosstalk_and_correct_removes_it() -> None:
+    # a turn t (no tilt, no flexion) reads face rotation 1.2·t, tilt −sign(t)·|t|/20 and a pitch
+    # 2 + (−|t|/10) (neutral pitch 2: the flexion clips read 0.8·p + 2)
+    clips = []
+    for ident in ("a", "b", "c"):
+        for t in (-60, -40, -20, 20, 40, 60):
+            sign = 1.0 if t > 0 else -1.0
+            roll, pitch = -sign * abs(t) / 20, 2.0 - abs(t) / 10
+            clips.append(ClipSummary(ident, float(t), 0.0, 0.0, 1.2 * t, pitch, t / 40, roll))
+        for p in (-30, -15, 0, 15, 30):
+            clips.append(ClipSummary(ident, 0.0, 0.0, float(p), 0.0, 0.8 * p + 2.0, 0.0, 0.0))
+    cal = fit(clips)
+    assert crosstalk(cal.tilt_crosstalk_knots, 48.0) == pytest.approx(-2.0)  # true 40°
+    assert crosstalk(cal.flexion_crosstalk_knots, 48.0) == pytest.approx(-4.0)
+    turned = HeadAngles(yaw=-48.0, roll=2.0, pitch=-2.0, method="face", confidence=1.0)
+    out = cal.correct(turned)
+    assert out.yaw == pytest.approx(-40.0)
+    assert out.roll == pytest.approx(0.0, abs=1e-9) and out.pitch == pytest.approx(0.0, abs=1e-9)
+    # a real tilt on the same turn survives (only the turn's own share is removed)
+    tilted = cal.correct(HeadAngles(yaw=-48.0, roll=22.0, pitch=-2.0, method="face", confidence=1))
+    assert tilted.roll == pytest.approx(20.0)
+    # summaries without a raw tilt (saved before the field existed) fit no tilt map
+    old = [ClipSummary(c.identity, c.rotation, c.tilt, c.flexion, c.face_yaw, c.face_pitch,
+                       c.pose_ratio) for c in clips]  # fmt: skip
+    assert fit(old).tilt_crosstalk_knots == ((0.0, 0.0),)

@@ -25,6 +25,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from cdcare.video.headpose import DEFAULT_EAR_NOSE_RATIO, Calibration
 
 MIN_STEP = 0.5
@@ -45,6 +47,8 @@ class ClipSummary:
     face_yaw: float | None
     face_pitch: float | None
     pose_ratio: float | None
+    face_roll: float | None = None
+    """Clip median of the raw face-fit tilt (degrees; None in summaries saved before it)."""
 
 
 def clip_summary(
@@ -53,6 +57,7 @@ def clip_summary(
     """Summarise uncalibrated :class:`cdcare.video.pipeline.FrameRecord` s of one clip."""
     yaws: list[float] = []
     pitches: list[float] = []
+    rolls: list[float] = []
     ratios: list[float] = []
     for r in records:
         face = getattr(r, "face", None)
@@ -60,6 +65,8 @@ def clip_summary(
             yaws.append(face.yaw)
             if face.pitch is not None:
                 pitches.append(face.pitch)
+            if face.roll is not None:
+                rolls.append(face.roll)
         terms = getattr(r, "pose_terms", None)
         if terms is not None and terms[2] >= MIN_POSE_CONF and abs(terms[1]) > 1e-6:
             ratios.append(2.0 * terms[0] / terms[1])
@@ -70,6 +77,7 @@ def clip_summary(
         med(yaws) if yaws else None,
         med(pitches) if pitches else None,
         med(ratios) if ratios else None,
+        med(rolls) if rolls else None,
     )
 
 
@@ -107,6 +115,7 @@ def fit(clips: Sequence[ClipSummary]) -> Calibration:
             by_pitch[c.flexion].append(c.face_pitch)
     pitch = _monotone([(statistics.median(v), t) for t, v in sorted(by_pitch.items())])
     pose_knots = _odd_knots(pose, MIN_RATIO_STEP)
+    tilt_x, flex_x = _crosstalk_knots(turns, pitch)
     return Calibration(
         tuple(k[0] for k in pitch),
         tuple(k[1] for k in pitch),
@@ -115,7 +124,40 @@ def fit(clips: Sequence[ClipSummary]) -> Calibration:
         verified=False,
         face_yaw_knots=_odd_knots(face),
         pose_ratio_knots=pose_knots,
+        tilt_crosstalk_knots=tilt_x,
+        flexion_crosstalk_knots=flex_x,
     )
+
+
+def _crosstalk_knots(
+    turns: Sequence[ClipSummary], pitch: Sequence[tuple[float, float]]
+) -> tuple[tuple[tuple[float, float], ...], tuple[tuple[float, float], ...]]:
+    """(tilt, flexion) cross-talk knots of the turn: per true |rotation| ≤ 60° with a face,
+    (median |raw face rotation|, median residual), residual = raw tilt − true tilt (times the
+    turn's sign), and raw pitch − the raw pitch the flexion clips give at the true flexion
+    (so the neutral offset stays with the flexion map); knots start at (0, 0) and must rise in
+    |raw rotation| by :data:`MIN_STEP` (a saturated face rotation adds no knot)."""
+    xs, ts = [k[1] for k in pitch], [k[0] for k in pitch]
+    by_true: defaultdict[float, list[tuple[float, float, float]]] = defaultdict(list)
+    for c in turns:
+        if c.face_yaw is None or c.face_roll is None or c.face_pitch is None:
+            continue
+        if abs(c.rotation) > 60 or (c.face_yaw > 0) != (c.rotation > 0):
+            continue
+        sign = 1.0 if c.face_yaw > 0 else -1.0
+        base = float(np.interp(c.flexion, xs, ts)) if len(xs) >= 2 else 0.0
+        resid = ((c.face_roll - c.tilt) * sign, c.face_pitch - base)
+        by_true[abs(c.rotation)].append((abs(c.face_yaw), *resid))
+    med = statistics.median
+    rows = [(med(v[0] for v in vals), med(v[1] for v in vals), med(v[2] for v in vals))
+            for _, vals in sorted(by_true.items())]  # fmt: skip
+    tilt: list[tuple[float, float]] = [(0.0, 0.0)]
+    flex: list[tuple[float, float]] = [(0.0, 0.0)]
+    for x, dt, dp in rows:
+        if x > tilt[-1][0] + MIN_STEP:
+            tilt.append((round(x, 3), round(dt, 3)))
+            flex.append((round(x, 3), round(dp, 3)))
+    return tuple(tilt), tuple(flex)
 
 
 SIZE = {"width": 640, "height": 480, "fps": 30.0}

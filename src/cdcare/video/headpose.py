@@ -46,8 +46,11 @@ Calibration (``data/calibration.json``, :class:`Calibration`): fitted by
 of the procedural synthetic identities (:mod:`cdcare.video.synth_identity`, geometry no
 landmark model produced), evaluated leave-one-identity-out by ``benchmarks/video_accuracy.py``:
 an odd map of the face-fit rotation (MediaPipe's landmarks read turns 25–60 % high on those
-heads), the pose-ratio map and a monotone map of face-mesh flexion (the mesh regresses head-back
-poses toward neutral). Tilt is not calibrated. All unverified on people (``verified: false``).
+heads), the pose-ratio map, a monotone map of face-mesh flexion (the mesh regresses head-back
+poses toward neutral), and two cross-talk maps keyed on the raw face rotation: the tilt the
+turn alone adds (about −0.6° at a raw 8° to −2.6° at 49°, times the turn's sign) and the pitch
+it alone adds (down to −5.4° at 54°), both subtracted before the flexion map. Tilt has no gain
+map. All unverified on people (``verified: false``).
 
 Fusion: judged by the face's own |yaw|: the face method alone up to ``FACE_ONLY_DEG``, the pose
 method alone from ``POSE_ONLY_DEG`` (or when no face is found), a linear blend of the two yaws in
