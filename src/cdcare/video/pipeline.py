@@ -143,13 +143,30 @@ def parse_segment(text: str) -> tuple[float, float]:
     return segment
 
 
+def clip_duration(t_s: Sequence[float]) -> float:
+    """Seconds covered by frames at times ``t_s``: the last time plus one mean frame interval."""
+    if not t_s:
+        return 0.0
+    step = (t_s[-1] - t_s[0]) / (len(t_s) - 1) if len(t_s) > 1 else 0.0
+    return float(t_s[-1] + step)
+
+
 def segment_reference(
     records: Sequence[FrameRecord], segment: tuple[float, float]
 ) -> dict[str, float | None]:
     """The neutral posture (posture medians) of the frames within ``segment`` (start, end
-    seconds, inclusive) of a measured clip; NoFaceError when no frame there has a head angle,
-    InputError when no frame is left outside it to measure."""
+    seconds, inclusive) of a measured clip; InputError when the segment does not lie within
+    the clip (its end beyond the clip's last frame plus one frame interval) or no frame is left
+    outside it to measure, NoFaceError when no frame in it has a head angle."""
     start, end = segment
+    duration = clip_duration([r.t for r in records])
+    if end > duration + 1e-6:
+        raise InputError(
+            N_("The neutral segment {start}–{end} s is not within the clip (0–{duration} s)."),
+            start=f"{start:g}",
+            end=f"{end:g}",
+            duration=f"{duration:.1f}",
+        )
     inside = [r for r in records if start <= r.t <= end]
     fuse_all(records, headpose.calibration())
     if not any(r.fused is not None and r.fused.roll is not None for r in inside):
@@ -235,6 +252,7 @@ __all__ = [
     "FrameRecord",
     "analyze",
     "analyze_path",
+    "clip_duration",
     "measure_frames",
     "neutral_posture",
     "parse_segment",
