@@ -155,10 +155,15 @@ def segment_reference(
     records: Sequence[FrameRecord], segment: tuple[float, float]
 ) -> dict[str, float | None]:
     """The neutral posture (posture medians) of the frames within ``segment`` (start, end
-    seconds, inclusive) of a measured clip; InputError when the segment does not lie within
-    the clip (its end beyond the clip's last frame plus one frame interval) or no frame is left
-    outside it to measure, NoFaceError when no frame in it has a head angle."""
+    seconds, inclusive) of a measured clip. InputError when it covers every frame (nothing left
+    to measure) or does not lie within the clip (its end beyond the last frame plus one frame
+    interval); NoFaceError when no frame in it has a head angle."""
     start, end = segment
+    inside = [r for r in records if start <= r.t <= end]
+    if records and len(inside) == len(records):
+        raise InputError(
+            N_("The neutral segment covers the whole clip: nothing is left to measure.")
+        )
     duration = clip_duration([r.t for r in records])
     if end > duration + 1e-6:
         raise InputError(
@@ -167,17 +172,12 @@ def segment_reference(
             end=f"{end:g}",
             duration=f"{duration:.1f}",
         )
-    inside = [r for r in records if start <= r.t <= end]
     fuse_all(records, headpose.calibration())
     if not any(r.fused is not None and r.fused.roll is not None for r in inside):
         raise NoFaceError(
             N_("No usable face was found in the neutral segment {start}–{end} s."),
             start=start,
             end=end,
-        )
-    if len(inside) == len(records):
-        raise InputError(
-            N_("The neutral segment covers the whole clip: nothing is left to measure.")
         )
     return posture_medians(inside)
 
