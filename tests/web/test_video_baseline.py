@@ -337,3 +337,18 @@ def test_change_since_an_earlier_visit_compares_on_one_footing() -> None:
     assert footing == "relative" and angle_change(now, before) == {"rotation_deg": 7.5}
     now, before, footing = comparable_angles(absolute, None)
     assert footing == "absolute" and before == {} and now["tilt_deg"] == 4.0
+
+
+def test_report_names_the_segment_of_a_segment_reference() -> None:
+    from datetime import date
+
+    from cdcare.reports.model import VideoEntry
+
+    seg = {
+        "angles": "relative_to_reference",
+        "reference": {"video": "a.mp4", "segment_s": [0, 2.5]},
+    }
+    clip = {"angles": "relative_to_reference", "reference": {"video": "n.mp4 (2026-12-01)"}}
+    assert VideoEntry.from_analysis(date(2026, 12, 3), seg).reference_video == "a.mp4, 0–2.5 s"
+    entry = VideoEntry.from_analysis(date(2026, 12, 3), clip)
+    assert entry.relative and entry.reference_video == "n.mp4 (2026-12-01)"
