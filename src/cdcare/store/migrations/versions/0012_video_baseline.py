@@ -2,7 +2,7 @@
 earlier analysis of the same patient) and the clinician's "neutral reference" mark
 
 Revision ID: 0012
-Revises: 0007 (to be re-chained after 0011 at merge)
+Revises: 0011
 Create Date: 2026-12-03 17:40:00
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0012"
-down_revision: str | None = "0007"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
