@@ -71,3 +71,13 @@ def test_a_segment_covering_the_clip_is_refused(neutral_then_turned: Path) -> No
 
     with pytest.raises(InputError, match="whole clip"):
         analyze_path(neutral_then_turned, neutral_segment=(0.0, 10.0))
+
+
+@pytest.mark.parametrize("segment", [(5.0, 6.0), (2.0, 3.5)])
+def test_a_segment_beyond_the_clip_is_refused(
+    neutral_then_turned: Path, segment: tuple[float, float]
+) -> None:
+    from cdcare.video.pipeline import analyze_path
+
+    with pytest.raises(InputError, match=r"is not within the clip \(0–3.0 s\)"):
+        analyze_path(neutral_then_turned, neutral_segment=segment)

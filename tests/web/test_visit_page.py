@@ -188,3 +188,36 @@ def test_adverse_event_from_the_visit(world: World) -> None:
               "severity": "mild", "onset": today.isoformat()},
     )  # fmt: skip
     assert other.status_code == 404
+
+
+def test_change_since_an_earlier_visit_with_a_neutral_reference(world: World) -> None:
+    """A relative clip now against an absolute one before: the reference is added back."""
+    from cdcare.store.models import Visit
+    from cdcare.store.video_models import JobStatus, VideoAnalysis
+
+    pid = world.demo_patient_id
+    now = datetime.now(ZoneInfo("Asia/Seoul"))
+    relative = {
+        "angles": "relative_to_reference",
+        "posture": {"rotation_deg": 10.0},
+        "reference": {"video": "n.mp4 (2026-09-01)", "rotation_deg": 4.0},
+    }
+    with session_scope(world.app.state.engine) as db:
+        old = Visit(patient_id=pid, visit_date=(now - timedelta(days=91)).date(), kind="clinic")
+        db.add(old)
+        db.flush()
+        old_id = old.id
+        for when, result in (
+            (now - timedelta(days=91), {"angles": "absolute", "posture": {"rotation_deg": 30.0}}),
+            (now, relative),
+        ):
+            db.add(VideoAnalysis(patient_id=pid, status=JobStatus.DONE, created_at=when,
+                                 result=result))  # fmt: skip
+    doctor = login(TestClient(world.app), "demo-doctor")
+    url, _token = _open(world, doctor, pid)
+    page = doctor.get(f"{url}?compare={old_id}&lang=en").text
+    row = re.search(r'<tr data-angle="rotation_deg">(.*?)</tr>', page, re.S)
+    assert row and "+14.0" in row.group(1) and "+30.0" in row.group(1) and "-16.0" in row.group(1)
+    assert 'data-footing="absolute"' in page and "gets that reference added back" in page
+    ko = doctor.get(f"{url}?compare={old_id}&lang=ko").text
+    assert "그 기준을 다시 더해" in ko

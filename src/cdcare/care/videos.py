@@ -1,7 +1,10 @@
 """Video analyses of a patient: create, read, run (the job body) and link to a TWSTRS rating.
 
-The measurement itself is :func:`cdcare.video.pipeline.analyze_path` (docs/video.md video
-contract: degrees, + = chin to the patient's left / tilt to the left shoulder / chin down).
+The measurement itself is :func:`cdcare.video.pipeline.analyze`, the function ``cdcare
+analyze`` runs (docs/video.md video contract: degrees, + = chin to the patient's left / tilt to
+the left shoulder / chin down), against the baseline chosen at upload
+(:mod:`cdcare.care.video_baseline`: none, a neutral segment of the clip, or an earlier analysis
+of the same patient marked as the neutral reference).
 The job body :func:`run_analysis` runs in a worker process with its own database engine; it
 writes progress (0–1) as it goes, the result or a translatable error at the end, and deletes
 the uploaded file unless the centre keeps raw video.
@@ -10,7 +13,7 @@ the uploaded file unless the centre keeps raw video.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,6 +21,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cdcare.care.video_baseline import Baseline, JobReference, apply_baseline, job_reference
 from cdcare.errors import N_, CdcareError, NotFound
 from cdcare.store.db import make_engine, session_scope
 from cdcare.store.models import Centre, Patient
@@ -37,8 +41,11 @@ def create_analysis(
     source: str = "clinic",
     mirrored: bool = False,
     lang: str = "en",
+    baseline: Baseline | None = None,
 ) -> VideoAnalysis:
-    """A queued analysis of the uploaded file at ``path`` (``lang``: the uploader's language)."""
+    """A queued analysis of the uploaded file at ``path`` (``lang``: the uploader's language;
+    ``baseline``: the validated reference choice, default none; see
+    :func:`cdcare.care.video_baseline.choose_baseline`)."""
     row = VideoAnalysis(
         lang=lang[:8],
         patient_id=patient_id,
@@ -48,6 +55,7 @@ def create_analysis(
         mirrored=mirrored,
         video_path=str(path),
     )
+    apply_baseline(row, baseline or Baseline())
     db.add(row)
     db.flush()
     return row
@@ -136,6 +144,29 @@ def _holds(row: VideoAnalysis | None, claim: str | None) -> bool:
     return row.status is JobStatus.RUNNING and row.claimed_by == claim
 
 
+def _measure(
+    path: Path,
+    mirrored: bool,
+    reference: JobReference,
+    lang: str,
+    progress: Callable[[int, int], None],
+) -> VideoResult:
+    """The CLI's measurement (:func:`cdcare.video.pipeline.analyze`, as ``cdcare analyze
+    --reference`` / ``--neutral``) of the clip at ``path`` against the job's reference."""
+    from cdcare.video.io import open_video
+    from cdcare.video.pipeline import analyze
+
+    return analyze(
+        open_video(path),
+        mirrored=mirrored,
+        reference=reference.posture,
+        reference_name=reference.name,
+        neutral_segment=reference.segment,
+        lang=lang,
+        progress=progress,
+    )
+
+
 def run_analysis(
     analysis_id: int,
     database_url: str,
@@ -155,7 +186,6 @@ def run_analysis(
     the decoder only; the kept file stays encrypted.
     """
     from cdcare.store.crypto import parse_keys, plain_copy
-    from cdcare.video.pipeline import analyze_path
 
     engine = make_engine(database_url)
     try:
@@ -173,6 +203,10 @@ def run_analysis(
                 .where(Patient.id == row.patient_id)
             )
             keep_video = keep_video or bool(centre_keeps)
+            try:
+                reference: JobReference | CdcareError = job_reference(db, row)
+            except CdcareError as err:  # the reference analysis is gone or unusable
+                reference = err
         last = [0.0]
 
         def progress(done: int, total: int) -> None:
@@ -187,11 +221,13 @@ def run_analysis(
 
         outcome: dict[str, Any]
         try:
+            if isinstance(reference, CdcareError):
+                raise reference
             if path.is_file():
                 with plain_copy(path, parse_keys(media_keys)) as plain:
-                    result = analyze_path(plain, mirrored=mirrored, lang=lang, progress=progress)
+                    result = _measure(plain, mirrored, reference, lang, progress)
             else:
-                result = analyze_path(path, mirrored=mirrored, lang=lang, progress=progress)
+                result = _measure(path, mirrored, reference, lang, progress)
             outcome = {"status": JobStatus.DONE, "result": result.to_json(), "error": None}
         except CdcareError as err:
             outcome = {

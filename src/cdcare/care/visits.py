@@ -70,8 +70,6 @@ def get_visit(*, db: Session, patient_id: int, visit_id: int) -> Visit:
 
 # --- video measurements ---------------------------------------------------------------------
 
-ANGLES = ("rotation_deg", "tilt_deg", "flexion_deg")
-
 
 def visit_videos(*, db: Session, visit: Visit) -> list[VideoAnalysis]:
     """Finished video measurements of the patient made on the visit's local date, newest first."""
@@ -99,17 +97,6 @@ def earlier_visits(*, db: Session, visit: Visit) -> list[Visit]:
             .order_by(Visit.visit_date.desc(), Visit.id.desc())
         )
     )
-
-
-def angles(row: VideoAnalysis | None) -> dict[str, float]:
-    """Median rotation, tilt, flexion in degrees (the measurement's sign conventions)."""
-    posture = ((row.result or {}) if row else {}).get("posture") or {}
-    return {k: float(posture[k]) for k in ANGLES if isinstance(posture.get(k), int | float)}
-
-
-def angle_change(now: dict[str, float], before: dict[str, float]) -> dict[str, float]:
-    """Degrees of change per angle (now − before) where both were measured."""
-    return {k: round(now[k] - before[k], 1) for k in ANGLES if k in now and k in before}
 
 
 # --- the plan draft --------------------------------------------------------------------------

@@ -58,7 +58,8 @@ class VideoEntry:
     ``shoulder_elevation``: + = left shoulder higher, fraction of shoulder width. Tremor
     frequency in Hz, amplitude in degrees. ``relative`` is True when the angles are measured
     against the patient's own neutral posture (``reference_video`` names that clip when
-    known), False when absolute. ``*_interval``: the 95 % interval of each angle median
+    known, with ``, START–END s`` for a neutral segment of the clip itself), False when
+    absolute. ``*_interval``: the 95 % interval of each angle median
     (degrees, contract ``posture_interval``), None when not given.
     """
 
@@ -108,12 +109,22 @@ class VideoEntry:
             tremor_amplitude_deg=tremor.amplitude_deg if tremor else None,
             face_found_ratio=r.quality.face_found_ratio if r.quality else None,
             relative=r.relative,
-            reference_video=r.reference.video if r.reference else None,
+            reference_video=_reference_name(r),
             source=source,
             rotation_interval=iv.rotation_deg if iv else None,
             tilt_interval=iv.tilt_deg if iv else None,
             flexion_interval=iv.flexion_deg if iv else None,
         )
+
+
+def _reference_name(r: VideoResult) -> str | None:
+    """The neutral reference's clip, and its segment (seconds) when it was one of the clip."""
+    if r.reference is None:
+        return None
+    seg = r.reference.segment_s
+    if seg is None:
+        return r.reference.video
+    return f"{r.reference.video or ''}, {seg[0]:g}–{seg[1]:g} s".lstrip(", ")
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Enum, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Enum, Float, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cdcare.store.models import Base
@@ -38,6 +38,13 @@ class VideoAnalysis(Base):
     Job queue (:mod:`cdcare.jobs.analysis`): ``claimed_by`` names the runner process that
     claimed the job (host:pid:random), ``heartbeat_at`` is refreshed by it while the job runs,
     ``attempts`` counts claims, ``lang`` is the language of the uploader's messages.
+
+    Baseline (:mod:`cdcare.care.video_baseline`, docs/video.md): ``reference_kind`` is
+    ``'none'`` (absolute angles), ``'segment'`` (the neutral posture is the part
+    ``neutral_start_s``–``neutral_end_s``, seconds, of this clip) or ``'analysis'`` (the
+    neutral posture is the result of ``reference_analysis_id``, an earlier finished analysis of
+    the same patient). ``is_neutral_reference``: a clinician marked this finished analysis as
+    the patient's neutral posture, offered as a baseline for later clips.
     """
 
     __tablename__ = "video_analysis"
@@ -68,6 +75,15 @@ class VideoAnalysis(Base):
     heartbeat_at: Mapped[datetime | None] = mapped_column(default=None)
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     lang: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
+    reference_kind: Mapped[str] = mapped_column(String(16), default="none", server_default="none")
+    neutral_start_s: Mapped[float | None] = mapped_column(Float, default=None)
+    neutral_end_s: Mapped[float | None] = mapped_column(Float, default=None)
+    reference_analysis_id: Mapped[int | None] = mapped_column(
+        ForeignKey("video_analysis.id"), default=None
+    )
+    is_neutral_reference: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
 
 
 __all__ = ["JobStatus", "VideoAnalysis"]

@@ -143,24 +143,41 @@ def parse_segment(text: str) -> tuple[float, float]:
     return segment
 
 
+def clip_duration(t_s: Sequence[float]) -> float:
+    """Seconds covered by frames at times ``t_s``: the last time plus one mean frame interval."""
+    if not t_s:
+        return 0.0
+    step = (t_s[-1] - t_s[0]) / (len(t_s) - 1) if len(t_s) > 1 else 0.0
+    return float(t_s[-1] + step)
+
+
 def segment_reference(
     records: Sequence[FrameRecord], segment: tuple[float, float]
 ) -> dict[str, float | None]:
     """The neutral posture (posture medians) of the frames within ``segment`` (start, end
-    seconds, inclusive) of a measured clip; NoFaceError when no frame there has a head angle,
-    InputError when no frame is left outside it to measure."""
+    seconds, inclusive) of a measured clip. InputError when it covers every frame (nothing left
+    to measure) or does not lie within the clip (its end beyond the last frame plus one frame
+    interval); NoFaceError when no frame in it has a head angle."""
     start, end = segment
     inside = [r for r in records if start <= r.t <= end]
+    if records and len(inside) == len(records):
+        raise InputError(
+            N_("The neutral segment covers the whole clip: nothing is left to measure.")
+        )
+    duration = clip_duration([r.t for r in records])
+    if end > duration + 1e-6:
+        raise InputError(
+            N_("The neutral segment {start}–{end} s is not within the clip (0–{duration} s)."),
+            start=f"{start:g}",
+            end=f"{end:g}",
+            duration=f"{duration:.1f}",
+        )
     fuse_all(records, headpose.calibration())
     if not any(r.fused is not None and r.fused.roll is not None for r in inside):
         raise NoFaceError(
             N_("No usable face was found in the neutral segment {start}–{end} s."),
             start=start,
             end=end,
-        )
-    if len(inside) == len(records):
-        raise InputError(
-            N_("The neutral segment covers the whole clip: nothing is left to measure.")
         )
     return posture_medians(inside)
 
@@ -235,6 +252,7 @@ __all__ = [
     "FrameRecord",
     "analyze",
     "analyze_path",
+    "clip_duration",
     "measure_frames",
     "neutral_posture",
     "parse_segment",

@@ -22,6 +22,7 @@ from starlette.datastructures import UploadFile
 
 from cdcare.care.access import Action
 from cdcare.care.storage import MSG_DISK_FULL, MSG_QUOTA, StorageFull, quota_room
+from cdcare.care.video_baseline import choose_baseline, mark_neutral, neutral_references
 from cdcare.care.videos import create_analysis, error_text, get_analysis, list_analyses
 from cdcare.education.measurement import describe_posture
 from cdcare.errors import N_, InputError
@@ -134,9 +135,20 @@ def videos_page(
 ) -> Response:
     """Upload form and the list of the patient's analyses."""
     rows = list_analyses(db=db, patient_id=patient.id)
+    references = neutral_references(db=db, patient_id=patient.id)
     audit(request, db, user, "view", patient_id=patient.id)
     db.commit()
-    return render(request, "videos.html", {"patient": patient, "rows": rows}, user=user)
+    return render(
+        request,
+        "videos.html",
+        {"patient": patient, "rows": rows, "references": references},
+        user=user,
+    )
+
+
+def _field(form: Any, name: str) -> str:
+    value = form.get(name)
+    return value if isinstance(value, str) else ""
 
 
 @router.post("/patients/{patient_id}/videos", dependencies=[Depends(verify_csrf)])
@@ -152,6 +164,14 @@ async def upload_video(
         upload = form.get("video")
         if not isinstance(upload, UploadFile):
             raise InputError(N_("Choose a video file to upload"))
+        baseline = choose_baseline(
+            db=db,
+            patient_id=patient.id,
+            kind=_field(form, "baseline"),
+            start=_field(form, "neutral_start"),
+            end=_field(form, "neutral_end"),
+            reference_id=_field(form, "reference_id"),
+        )
         settings = request.app.state.settings
         room = quota_room(db=db, centre_id=patient.centre_id, quota_mb=settings.centre_quota_mb)
         path = await save_upload(
@@ -172,6 +192,7 @@ async def upload_video(
             source=source,
             mirrored=form.get("mirrored") in ("1", "on", "true"),
             lang=request_lang(request),
+            baseline=baseline,
         )
     finally:
         await form.close()  # the spooled upload file (removed)
@@ -186,9 +207,12 @@ async def upload_video(
     return RedirectResponse(url, status_code=303)
 
 
-def _result_context(request: Request, row: VideoAnalysis) -> dict[str, Any]:
+def _result_context(request: Request, row: VideoAnalysis, db: DB) -> dict[str, Any]:
     lang = request_lang(request)
     ctx: dict[str, Any] = {"row": row, "error": "", "plot": "", "plain": [], "spectrum": ""}
+    ctx["reference_row"] = (
+        db.get(VideoAnalysis, row.reference_analysis_id) if row.reference_analysis_id else None
+    )
     if row.status is JobStatus.FAILED:
         ctx["error"] = error_text(row, lang)
     if row.status is JobStatus.DONE and row.result:
@@ -232,7 +256,7 @@ def video_result(
     return render(
         request,
         "video_result.html",
-        {"patient": patient, **_result_context(request, row)},
+        {"patient": patient, **_result_context(request, row, db)},
         user=user,
     )
 
@@ -252,12 +276,40 @@ def video_status(
     response = render(
         request,
         "video_status.html",
-        {"patient": patient, **_result_context(request, row)},
+        {"patient": patient, **_result_context(request, row, db)},
         user=user,
     )
     if row.status in (JobStatus.DONE, JobStatus.FAILED):
         response.headers["HX-Refresh"] = "true"  # show the full result page
     return response
+
+
+@router.post(
+    "/patients/{patient_id}/videos/{analysis_id}/neutral", dependencies=[Depends(verify_csrf)]
+)
+async def mark_video_neutral(
+    request: Request,
+    analysis_id: int,
+    db: DB,
+    user: CurrentUser,
+    patient: Annotated[Patient, patient_for(Action.SCALE_RECORD)],
+) -> Response:
+    """A clinician marks (``neutral=1``) or unmarks (``neutral=0``) a finished analysis as the
+    patient's neutral reference, offered as the baseline of later uploads."""
+    form = await request.form()
+    neutral = _field(form, "neutral") != "0"
+    row = mark_neutral(db=db, patient_id=patient.id, analysis_id=analysis_id, neutral=neutral)
+    audit(
+        request,
+        db,
+        user,
+        "amend",
+        patient_id=patient.id,
+        target=f"video_analysis:{row.id}",
+        reason="neutral reference" if neutral else "not a neutral reference",
+    )
+    db.commit()
+    return RedirectResponse(f"/patients/{patient.id}/videos/{row.id}", status_code=303)
 
 
 @router.get("/patients/{patient_id}/record")
@@ -275,4 +327,10 @@ def record_page(
     ``seconds`` (5–60) changes the length of the recording, default 20 s.
     """
     length = min(max(seconds, 5), 60) if seconds else RECORD_SECONDS
-    return render(request, "record.html", {"patient": patient, "seconds": length}, user=user)
+    references = neutral_references(db=db, patient_id=patient.id)
+    return render(
+        request,
+        "record.html",
+        {"patient": patient, "seconds": length, "references": references},
+        user=user,
+    )

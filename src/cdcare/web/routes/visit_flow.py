@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
-from cdcare.care import visits
+from cdcare.care import visit_angles, visits
 from cdcare.care.access import Action, authorize
 from cdcare.care.injections import add_adverse_event, adverse_event_codes, sessions
 from cdcare.clinical.planning import Guidance
@@ -60,8 +60,9 @@ def _page(
     earlier = visits.earlier_visits(db=db, visit=visit)
     chosen = next((v for v in earlier if v.id == compare), earlier[0] if earlier else None)
     before = visits.visit_videos(db=db, visit=chosen) if chosen else []
-    now_angles = visits.angles(videos[0] if videos else None)
-    before_angles = visits.angles(before[0] if before else None)
+    now_angles, before_angles, footing = visit_angles.comparable_angles(
+        videos[0] if videos else None, before[0] if before else None
+    )
     row = visits.plan_of(db=db, visit_id=visit.id)
     evaluation = (
         visits.evaluate(db=db, visit=visit, row=row, lang=lang, today=_today(request))
@@ -104,7 +105,8 @@ def _page(
             "chosen": chosen,
             "now_angles": now_angles,
             "before_angles": before_angles,
-            "change": visits.angle_change(now_angles, before_angles),
+            "angle_footing": footing,
+            "change": visit_angles.angle_change(now_angles, before_angles),
             "angle_names": ANGLE_NAMES,
             "ae_sessions": ae_sessions,
             "ae_codes": adverse_event_codes(),

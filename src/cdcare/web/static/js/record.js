@@ -30,6 +30,8 @@
     const form = new FormData();
     form.append("csrf_token", csrf);
     form.append("video", blob, "home-recording.webm");
+    const ref = $("rec-reference");  // the neutral reference to compare with, if offered and chosen
+    if (ref && ref.value) { form.append("baseline", "analysis"); form.append("reference_id", ref.value); }
     const xhr = new XMLHttpRequest();
     xhr.open("POST", uploadUrl);
     xhr.setRequestHeader("Accept", "application/json");
