@@ -245,9 +245,9 @@ def test_language_normalisation_and_fallback() -> None:
 @pytest.mark.parametrize(
     ("lang", "items", "expected"),
     [
-        ("en", 1, "Video of 2026-11-30: 1 suggested TWSTRS item not confirmed"),
-        ("en", 2, "Video of 2026-11-30: 2 suggested TWSTRS items not confirmed"),
-        ("ko", 2, "2026-11-30 영상: 제안된 TWSTRS 문항 2개 미확인"),
+        ("en", 1, "Video of Nov 30, 2026: 1 suggested TWSTRS item not confirmed"),
+        ("en", 2, "Video of Nov 30, 2026: 2 suggested TWSTRS items not confirmed"),
+        ("ko", 2, "2026. 11. 30. 영상: 제안된 TWSTRS 문항 2개 미확인"),
     ],
 )
 def test_worklist_counts_use_plural_forms(lang: str, items: int, expected: str) -> None:
