@@ -138,7 +138,11 @@ def test_patient_workflow(data_dir: Path, capsys: pytest.CaptureFixture[str]) ->
     }
     assert all(c["source"] for s in summary["screens"] for c in s["criteria"])
     assert run(["--lang", "ko", "followup", "P-9"]) == 0
-    assert "결정이 아닙니다" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "결정이 아닙니다" in out
+    assert "#1 2025. 1. 6. " in out and "2025-01-06" not in out  # dates for people
+    assert run(["--lang", "en", "followup", "P-9"]) == 0
+    assert "#1 Jan 6, 2025 " in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(
