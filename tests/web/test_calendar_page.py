@@ -48,7 +48,7 @@ def test_book_double_book_reschedule_cancel(world: World) -> None:
         "csrf_token": token, "view": "day", "date": day, "starts_at": f"{day}T09:10",
         "record_number": rec2, "kind": "followup"})  # fmt: skip
     assert twice.status_code == 409
-    assert "15-minute slot at" in twice.text and "09:00 is already booked" in twice.text
+    assert "15-minute slot at" in twice.text and "9:00\u202fAM is already booked" in twice.text
     ko = nurse.post("/calendar/book?lang=ko", data={
         "csrf_token": token, "view": "day", "date": day, "starts_at": f"{day}T09:00",
         "record_number": rec2, "kind": "followup"})  # fmt: skip
