@@ -219,6 +219,28 @@ def test_date_and_number_filters_by_language() -> None:
     assert ko[6] == en[6] == "–"
 
 
+def test_time_signed_and_exact_filters() -> None:
+    instant = datetime(2026, 12, 3, 16, 0, tzinfo=UTC)  # 01:00 in Seoul
+    source = (
+        "{{ t | time }}|{{ a | signed }}|{{ b | signed }}|{{ z | signed }}|"
+        "{{ dose | exact }}|{{ big | exact }}|{{ iso | date }}"
+    )
+    ctx = {"t": instant, "a": 12.46, "b": -4.0, "z": 0.01, "dose": 12.125, "big": 1000}
+    ko = _render(source, "ko", **ctx, iso="2026-03-09").split("|")
+    en = _render(source, "en", **ctx, iso="2026-03-09").split("|")
+    assert ko[0] == "오전 1:00" and en[0].replace("\u202f", " ") == "1:00 AM"
+    # + = the contract's positive direction, shown; a value that rounds to 0 has no sign
+    assert ko[1:4] == en[1:4] == ["+12.5", "-4", "0"]
+    # a dose keeps every decimal (number would give 12.1); grouping as the locale does
+    assert ko[4:6] == en[4:6] == ["12.125", "1,000"]
+    assert (ko[6], en[6]) == ("2026. 3. 9.", "Mar 9, 2026")  # an ISO string of a JSON dict
+
+
+def test_error_parameters_that_are_dates_are_written_for_the_reader() -> None:
+    err = InputError("Onset date {value} is in the future", value=date(2030, 1, 2))
+    assert "2030. 1. 2." in err.text("ko") and "Jan 2, 2030" in err.text("en")
+
+
 def test_datetime_filter_uses_the_configured_zone() -> None:
     instant = datetime(2026, 12, 3, 16, 0, tzinfo=UTC)
     seoul = _render("{{ t | datetime }}", "en", "Asia/Seoul", t=instant)
@@ -245,9 +267,9 @@ def test_language_normalisation_and_fallback() -> None:
 @pytest.mark.parametrize(
     ("lang", "items", "expected"),
     [
-        ("en", 1, "Video of 2026-11-30: 1 suggested TWSTRS item not confirmed"),
-        ("en", 2, "Video of 2026-11-30: 2 suggested TWSTRS items not confirmed"),
-        ("ko", 2, "2026-11-30 영상: 제안된 TWSTRS 문항 2개 미확인"),
+        ("en", 1, "Video of Nov 30, 2026: 1 suggested TWSTRS item not confirmed"),
+        ("en", 2, "Video of Nov 30, 2026: 2 suggested TWSTRS items not confirmed"),
+        ("ko", 2, "2026. 11. 30. 영상: 제안된 TWSTRS 문항 2개 미확인"),
     ],
 )
 def test_worklist_counts_use_plural_forms(lang: str, items: int, expected: str) -> None:

@@ -12,6 +12,7 @@ Exit codes: 2 bad input, 3 no usable face in a video, 4 not found, 5 permission 
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any, ClassVar
 
 
@@ -38,14 +39,26 @@ class CdcareError(Exception):
         super().__init__(self.text("en"))
 
     def text(self, lang: str = "en") -> str:
-        """The message rendered in ``lang`` ('en' or 'ko'), parameters filled in."""
+        """The message rendered in ``lang`` ('en' or 'ko'), parameters filled in; a ``date``
+        or aware ``datetime`` parameter is written for the language (:mod:`cdcare.l10n`)."""
         from cdcare.i18n import translate
 
         template = translate(self.message, lang)
+        params = {k: _shown(v, lang) for k, v in self.params.items()}
         try:
-            return template.format(**self.params)
+            return template.format(**params)
         except (KeyError, IndexError, ValueError):  # a bad translation must not hide the error
-            return self.message.format(**self.params)
+            return self.message.format(**params)
+
+
+def _shown(value: Any, lang: str) -> Any:
+    from cdcare.l10n import date_text, datetime_text
+
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return datetime_text(value, lang)
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return date_text(value, lang)
+    return value
 
 
 class InputError(CdcareError):

@@ -46,9 +46,10 @@ def test_slot_is_floored() -> None:
 def test_double_booking_refused_with_a_clear_message(db: Session) -> None:
     p1, p2, p3 = _patients(db)
     schedule(db=db, patient_id=p1, starts_at=TEN, kind="injection", now=NOW)
-    with pytest.raises(Conflict, match="10:00 is already booked"):
+    with pytest.raises(Conflict, match=r"10:00\sAM is already booked") as err:
         schedule(db=db, patient_id=p2, starts_at=TEN + timedelta(minutes=5), kind="followup",
                  now=NOW)  # fmt: skip
+    assert "오전 10:00" in err.value.text("ko")  # the slot time written for the reader
     schedule(db=db, patient_id=p3, starts_at=TEN, kind="injection", now=NOW)  # other centre
     schedule(db=db, patient_id=p2, starts_at=TEN + timedelta(minutes=15), kind="followup", now=NOW)
     assert len(db.scalars(select(Appointment)).all()) == 3

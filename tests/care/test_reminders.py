@@ -94,7 +94,7 @@ def test_run_twice_sends_nothing_twice(db: Session, tmp_path: Path) -> None:
         assert len(inbox.messages) == 2 and inbox.logins == ["clinic", "clinic"]
     assert all(r == ["a@example.kr"] for r in inbox.recipients)
     subjects = sorted(str(m["Subject"]) for m in inbox.messages)
-    assert any("2026-12-13" in s and "주사" in s for s in subjects)  # Korean: A's language
+    assert any("2026. 12. 13." in s and "주사" in s for s in subjects)  # Korean: A's language
     assert any("10:30" in s for s in subjects)  # local time of the appointment
     body = inbox.messages[0].get_content()
     assert "병원" in body

@@ -96,8 +96,12 @@ def test_mood_rising_boundary() -> None:
         "scale": "GAD-7",
         "before": "5",
         "now": "10",
-        "date": "2026-10-01",
+        "date": date(2026, 10, 1),
     }
+    # the row's explanation writes the date for the reader (web/routes/worklist.explain)
+    from cdcare.web.routes.worklist import explain
+
+    assert "(2026. 10. 1.)" in explain(hit, "ko") and "(Oct 1, 2026)" in explain(hit, "en")
 
 
 def test_silent_boundary() -> None:

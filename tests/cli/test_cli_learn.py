@@ -10,6 +10,7 @@ import pytest
 from cdcare.cli.main import run
 from cdcare.education.selfcheck import questionnaire
 from cdcare.education.topics import get_topic, list_topics, source_registry
+from cdcare.l10n import date_text
 
 
 @pytest.fixture(autouse=True)
@@ -27,6 +28,7 @@ def test_list_in_korean(argv_lang: list[str], capsys: pytest.CaptureFixture[str]
     assert "교육 주제" in out
     for topic in list_topics("ko"):
         assert topic.id in out and topic.title in out
+        assert date_text(topic.reviewed, "ko") in out  # the review date for people
 
 
 def test_list_in_english(capsys: pytest.CaptureFixture[str]) -> None:
@@ -34,6 +36,7 @@ def test_list_in_english(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "Education topics" in out
     assert all(t.title in out for t in list_topics("en"))
+    assert all(date_text(t.reviewed, "en") in out for t in list_topics("en"))
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
@@ -49,7 +52,8 @@ def test_show_prints_text_sources_and_review_date(
     for tag in page.sources:
         assert f"[{tag}]" in out
     assert source_registry()["S30"]["url"] in out
-    assert page.reviewed.isoformat() in out
+    assert date_text(page.reviewed, lang) in out  # "2026. 3. 9." / "Mar 9, 2026"
+    assert page.reviewed.isoformat() not in out
     assert ("unconfirmed" in out or "확인되지 않은" in out) == (not page.verified)
 
 

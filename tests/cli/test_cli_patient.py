@@ -138,7 +138,11 @@ def test_patient_workflow(data_dir: Path, capsys: pytest.CaptureFixture[str]) ->
     }
     assert all(c["source"] for s in summary["screens"] for c in s["criteria"])
     assert run(["--lang", "ko", "followup", "P-9"]) == 0
-    assert "결정이 아닙니다" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "결정이 아닙니다" in out
+    assert "#1 2025. 1. 6. " in out and "2025-01-06" not in out  # dates for people
+    assert run(["--lang", "en", "followup", "P-9"]) == 0
+    assert "#1 Jan 6, 2025 " in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(
@@ -313,3 +317,37 @@ def test_commands_showing_patient_data_are_logged(
         assert events[1].patient_id is not None and events[1].patient_id == events[3].patient_id
         assert verify_chain(db=s) == []
     engine.dispose()
+
+
+def test_human_output_writes_dates_for_people_json_stays_iso(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _centre(data_dir)
+    assert run(["patient", "create", "P-5", "--birth-year", "1981", "--sex", "M"]) == 0
+    plan = data_dir / "plan.json"
+    plan.write_text(
+        json.dumps(
+            {
+                "product": "botox",
+                "injections": [{"muscle": "splenius_capitis", "side": "left", "dose": 12.125}],
+            }
+        )
+    )
+    inject = ["patient", "inject", "P-5", "--plan", str(plan), "--lot", "A1", "--dilution", "50",
+              "--injector", "Dr", "--guidance", "emg", "--date", "2025-03-05"]  # fmt: skip
+    capsys.readouterr()
+    assert run(["--lang", "ko", *inject]) == 0
+    out = capsys.readouterr().out
+    assert "2025. 3. 5." in out and "12.125 U" in out and "2025-03-05" not in out
+    diary = ["patient", "diary", "P-5", "--severity", "3", "--pain", "2", "--date", "2025-03-06"]
+    assert run(["--lang", "en", *diary]) == 0
+    out = capsys.readouterr().out
+    assert "Mar 6, 2025" in out and "2025-03-06" not in out
+    assert run(["--lang", "ko", *diary]) == 0
+    assert "2025. 3. 6." in capsys.readouterr().out
+    assert run(["--lang", "en", "patient", "show", "P-5"]) == 0
+    assert "Mar 5, 2025" in capsys.readouterr().out
+    assert run(["patient", "show", "P-5", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["injections"][0]["date"] == "2025-03-05"  # machine output: ISO, plain number
+    assert shown["injections"][0]["sites"][0]["dose"] == 12.125

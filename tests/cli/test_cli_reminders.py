@@ -63,7 +63,7 @@ def test_cli_run_twice(
     assert len(inbox.messages) == 1
     msg = inbox.messages[0]
     assert msg["To"] == "pa@example.kr" and msg["From"] == "clinic@example.kr"
-    assert "2026-12-10" in str(msg["Subject"])  # English: the patient's language
+    assert "Dec 10, 2026" in str(msg["Subject"])  # English: the patient's language and dates
 
 
 def test_cli_without_smtp_keeps_portal_only(

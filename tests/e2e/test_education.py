@@ -12,6 +12,7 @@ from cdcare.education.personal import phq9_statements
 from cdcare.education.selfcheck import evaluate, questionnaire
 from cdcare.education.topics import get_topic, glossary, list_topics
 from cdcare.i18n import translate
+from cdcare.l10n import date_text
 from cdcare.store.db import session_scope
 
 from .conftest import Live, login, snap
@@ -45,7 +46,7 @@ def test_learn_topics_without_login(page: Page, lang: str) -> None:
     expect(page.locator("article h1")).to_have_text(treatment.title)
     expect(page.locator("p.meta")).to_have_text(
         translate("Version {version}, reviewed on {date}", lang).format(
-            version=treatment.version, date=treatment.reviewed.isoformat()
+            version=treatment.version, date=date_text(treatment.reviewed, lang)
         )
     )
     expect(page.locator("p.unconfirmed")).to_be_visible()

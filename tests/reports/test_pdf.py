@@ -26,6 +26,7 @@ from cdcare.clinical.posture import muscles, parse_pattern
 from cdcare.clinical.scales import get_instrument, list_instruments, score
 from cdcare.clinical.sources import bibliography, split_tags
 from cdcare.errors import ConfigError
+from cdcare.l10n import date_text
 from cdcare.reports import pdf as pdf_module
 from cdcare.reports.collect import collect_report
 from cdcare.reports.model import (
@@ -83,12 +84,12 @@ def test_demo_patient_report_in_korean(demo_engine: Engine) -> None:
     text = "\n".join(pages)
     assert record in pages[0]
     assert "평가 척도" in text and "척도" in pages[0]
-    assert "2026-11-25 10:30 KST" in pages[0]  # report time shown in Asia/Seoul
+    assert "2026. 11. 25. 오전 10:30 KST" in pages[0]  # report time in Asia/Seoul, Korean
     assert "Dr Test" in pages[0]
 
     # the newest TWSTRS row: date, severity, disability, pain, total as stored
     lines = [line.strip() for line in text.splitlines()]
-    day = newest.assessed_at.astimezone(SEOUL).date().isoformat()
+    day = date_text(newest.assessed_at.astimezone(SEOUL).date(), "ko")
     i = lines.index(day)
     expected = [
         *(f"{newest.subscores[k]:g}" for k in ("severity", "disability", "pain")),
@@ -140,7 +141,7 @@ def test_empty_sections_are_left_out() -> None:
     _, pages = read_pdf(build_pdf(ReportData(header=_header()), lang="en"))
     text = "\n".join(pages)
     assert "SYN-42" in text and "테스트 병원" in text and "Female" in text
-    assert "2026-11-25 10:30 KST" in text  # a UTC time is shown in Asia/Seoul
+    assert "Nov 25, 2026, 10:30 AM KST" in text  # a UTC time is shown in Asia/Seoul
     for heading in ("Rating scales", "Video measurements", "Injection record", "Injection plan"):
         assert heading not in text
     assert "Synthetic demo data" not in text  # not demo data
@@ -231,7 +232,7 @@ def test_phq9_rows_show_totals_and_signed_changes(sets: list[dict[str, int]]) ->
     lines = [line.strip() for line in "\n".join(text).splitlines()]
     previous = None
     for entry in entries:
-        i = lines.index(entry.on.isoformat())
+        i = lines.index(f"{entry.on:%b} {entry.on.day}, {entry.on.year}")
         assert entry.total is not None
         row = lines[i + 1 : i + 5]  # PHQ-2, total, change, band
         assert row[0] == f"{entry.subscores['phq2']:g}" and row[1] == f"{entry.total:g}"

@@ -32,5 +32,5 @@ def test_pdf_shows_angle_intervals() -> None:
     )
     pdf = build_pdf(ReportData(header=header, video=(video,)), lang="en")
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
-    assert "[+21.0, +25.5]" in text and "[-6.0, -4.2]" in text
+    assert "[+21, +25.5]" in text and "[-6, -4.2]" in text  # signed, at most one decimal
     assert "95% interval" in text and "within the measurement's own noise" in text

@@ -48,7 +48,7 @@ def test_book_double_book_reschedule_cancel(world: World) -> None:
         "csrf_token": token, "view": "day", "date": day, "starts_at": f"{day}T09:10",
         "record_number": rec2, "kind": "followup"})  # fmt: skip
     assert twice.status_code == 409
-    assert "15-minute slot at" in twice.text and "09:00 is already booked" in twice.text
+    assert "15-minute slot at" in twice.text and "9:00\u202fAM is already booked" in twice.text
     ko = nurse.post("/calendar/book?lang=ko", data={
         "csrf_token": token, "view": "day", "date": day, "starts_at": f"{day}T09:00",
         "record_number": rec2, "kind": "followup"})  # fmt: skip
@@ -61,7 +61,10 @@ def test_book_double_book_reschedule_cancel(world: World) -> None:
     )
     assert moved.status_code == 303 and "view=week" in moved.headers["location"]
     week = nurse.get(f"/calendar?view=week&date={day}").text
-    assert re.search(rf'data-appointment="{aid}">11:30 <a href="/patients/', week)
+    # the clock time is written for the reader's language (Korean by default)
+    assert re.search(rf'data-appointment="{aid}">오전 11:30 <a href="/patients/', week)
+    en_week = nurse.get(f"/calendar?view=week&date={day}&lang=en").text
+    assert re.search(rf'data-appointment="{aid}">11:30\s?AM <a href="/patients/', en_week)
     # the freed 09:00 slot can take the other patient now
     again = nurse.post("/calendar/book", data={
         "csrf_token": token, "view": "day", "date": day, "starts_at": f"{day}T09:00",

@@ -81,15 +81,23 @@ def test_followup_shows_primary_non_responder(cw: CareWorld) -> None:
     assert page.count('<figure class="plot"') >= 1 and "weeks since injection" in page
     with cw.db() as db:
         summary = followup_summary(db=db, patient_id=pid, today=TODAY)
-    for c in summary.cycles:  # the table lists every cycle with its injection date
-        assert f"<td>{c.number}</td><td>{c.injected_on.isoformat()}</td>" in page
+    korean = doctor(cw).get(f"/patients/{pid}/followup").text  # Korean by default
+    for c in summary.cycles:  # the table lists every cycle with its injection date, localised
+        d = c.injected_on
+        assert f"<td>{c.number}</td><td>{d:%b} {d.day}, {d.year}</td>" in page
+        assert f"<td>{c.number}</td><td>{d.year}. {d.month}. {d.day}.</td>" in korean
+    flagged = [f for f in summary.flags if f.cycles]
+    assert flagged  # the cycles a flag rests on: ngettext on their number
+    for f in flagged:
+        listed = ", ".join(str(n) for n in f.cycles)
+        word = "cycle" if len(f.cycles) == 1 else "cycles"
+        assert f"({word} {listed})" in page and f"(주기 {listed})" in korean
     assert '>[U]</a> <span class="warn">unconfirmed reference</span>' in page  # U rules flagged
     assert 'id="plot-twstrs"' in page and 'id="plot-diary"' not in page  # DEMO-004: no diary
     other = client.get(f"/patients/{responder}/followup?lang=en").text
     assert 'id="flag-primary_non_response" data-status="not_met"' in other
     with_diary = client.get(f"/patients/{cw.ids['DEMO-003']}/followup?lang=en").text
     assert 'id="plot-twstrs"' in with_diary and 'id="plot-diary"' in with_diary
-    korean = doctor(cw).get(f"/patients/{pid}/followup").text  # Korean by default
     assert "일차 무반응" in korean and "주사 후 주" in korean
 
 

@@ -31,6 +31,7 @@ from cdcare.education.selfcheck import evaluate, questionnaire
 from cdcare.education.statements import Statement
 from cdcare.education.topics import glossary, list_topics
 from cdcare.i18n import translate
+from cdcare.l10n import date_text
 from cdcare.store.care_models import Appointment, ExerciseAssignment, InjectionSession
 from cdcare.store.db import make_engine, session_scope
 from cdcare.store.migrate import upgrade
@@ -103,9 +104,10 @@ def test_topic_page_shows_sources_version_review_and_unconfirmed_note(
     page = client.get(f"/learn/{topic_id}?lang={lang}").text
     assert f"<h1>{html.escape(topic.title)}</h1>" in page
     meta = translate("Version {version}, reviewed on {date}", lang).format(
-        version=topic.version, date=topic.reviewed.isoformat()
+        version=topic.version, date=date_text(topic.reviewed, lang)
     )
-    assert meta in page
+    assert meta in page  # "검토일 2026. 11. 25." / "reviewed on Nov 25, 2026"
+    assert topic.reviewed.isoformat() not in page
     for tag in topic.sources:
         assert f'id="src-{tag}"' in page
     note = translate("Some statements rest on an unconfirmed reference [U].", lang)

@@ -193,6 +193,12 @@ def test_exercise_tick_updates_adherence(world: World, me: TestClient) -> None:
     assert after is not None and after != before
     shown = me.get("/me/exercises?lang=en")
     assert re.search(rf'id="adherence"><strong>{after}%', shown.text)
+    rows = [e for e in _diary(world, world.demo_patient_id) if since <= e.entry_date <= today]
+    answered = [e for e in rows if e.exercise_done is not None]
+    done, n = sum(1 for e in answered if e.exercise_done), len(answered)
+    days = "day" if n == 1 else "days"  # ngettext on the number of answered days
+    assert f"Exercises done on {done} of the {n} diary {days} that answered" in shown.text
+    assert f"운동 여부에 답한 일지 {n}일 중 {done}일" in me.get("/me/exercises?lang=ko").text
     # a second tick on the same day keeps the other answers and the earlier version
     me.post("/me/exercises/today", data={"csrf_token": token, "done": "no"})
     row = next(e for e in _diary(world, world.demo_patient_id) if e.entry_date == today)

@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 
 from cdcare.care.amend import keep_version
 from cdcare.care.patients import get_patient
-from cdcare.clock import to_local
 from cdcare.errors import N_, Conflict, InputError, NotFound
 from cdcare.store.care_models import Appointment
 
@@ -47,21 +46,20 @@ def _check_time(starts_at: datetime, now: datetime) -> None:
     if starts_at <= now:
         raise InputError(
             N_("The appointment time {when} is not in the future"),
-            when=starts_at.isoformat(timespec="minutes"),
+            when=starts_at,
         )
     if starts_at > now + MAX_AHEAD:
         raise InputError(
             N_("The appointment time {when} is more than two years ahead"),
-            when=starts_at.isoformat(timespec="minutes"),
+            when=starts_at,
         )
 
 
 def _slot_taken(when: datetime) -> Conflict:
-    local = to_local(slot_of(when)).strftime("%Y-%m-%d %H:%M")
-    return Conflict(
+    return Conflict(  # the slot's start, written in the centre's zone for the reader
         N_("The {minutes}-minute slot at {when} is already booked; choose another time"),
         minutes=SLOT_MINUTES,
-        when=local,
+        when=slot_of(when),
     )
 
 

@@ -15,7 +15,8 @@ Only patients with an active portal account get reminders, in that account's lan
 patient who opted out gets none. Sending: with an e-mail address and a sender, the message is
 e-mailed (``sent``); otherwise it is shown in the portal only (``portal``). A failed send stays
 ``pending`` and is retried on the next run, up to :data:`MAX_ATTEMPTS` tries (then ``failed``).
-Every send attempt is written to the access log. Days are local (centre zone) calendar days.
+Every send attempt is written to the access log. Days are local (centre zone) calendar days;
+dates and times in a message are written for its language (:mod:`cdcare.l10n`).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from cdcare.clinical.toxins import min_interval_days
 from cdcare.clock import local_date, to_local
 from cdcare.errors import N_, InputError
 from cdcare.i18n import translate
+from cdcare.l10n import date_text, time_text
 from cdcare.store.care_models import Appointment, DiaryEntry, InjectionSession
 from cdcare.store.clinic_models import OutboxMessage, ReminderContact
 from cdcare.store.models import Patient, Role, User
@@ -147,7 +149,7 @@ def _occasions(db: Session, account: User, today: date, now: datetime) -> int:
         if today <= opens <= today + timedelta(days=WINDOW_NOTICE_DAYS):
             made += _add(
                 db, pid, "window_opening", f"window:{pid}:{opens}", lang, opens,
-                date=opens.isoformat(),
+                date=date_text(opens, lang),
             )  # fmt: skip
     tomorrow = today + timedelta(days=1)
     for appt in db.scalars(
@@ -162,7 +164,7 @@ def _occasions(db: Session, account: User, today: date, now: datetime) -> int:
             made += _add(
                 db, pid, "appointment_tomorrow",
                 f"appt:{appt.id}:{appt.starts_at.astimezone(UTC).isoformat()}", lang, tomorrow,
-                date=tomorrow.isoformat(), time=start.strftime("%H:%M"),
+                date=date_text(tomorrow, lang), time=time_text(start, lang),
                 what=translate(APPOINTMENT_KINDS.get(appt.kind, appt.kind), lang),
             )  # fmt: skip
     newest = db.scalar(select(func.max(DiaryEntry.entry_date)).where(DiaryEntry.patient_id == pid))
@@ -170,7 +172,7 @@ def _occasions(db: Session, account: User, today: date, now: datetime) -> int:
     if (today - since).days >= DIARY_GAP_DAYS:
         made += _add(
             db, pid, "diary_missing", f"diary:{pid}:{since}", lang, today,
-            date=since.isoformat(),
+            date=date_text(since, lang),
         )  # fmt: skip
     return made
 

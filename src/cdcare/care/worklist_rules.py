@@ -66,7 +66,8 @@ def _t(code: str) -> int:
 @dataclass(frozen=True)
 class Hit:
     """A reason found for one patient: ``key`` names the occurrence, ``detail`` is an English
-    message template with ``params`` (or a counted one, ``worklist_text``); ``on`` its date."""
+    message template with ``params`` (or a counted one, ``worklist_text``; dates among the
+    params are ``date`` objects, written for the reader's locale when shown); ``on`` its date."""
 
     reason: str
     key: str
@@ -94,7 +95,7 @@ def window_hit(
             "overdue",
             opens.isoformat(),
             OVERDUE,
-            {"date": opens.isoformat(), "days": days},
+            {"date": opens, "days": days},
             opens,
         )
     if opens <= today + timedelta(weeks=lookahead_weeks):
@@ -104,7 +105,7 @@ def window_hit(
             "window_opens",
             opens.isoformat(),
             detail,
-            {"date": opens.isoformat(), "days": days},
+            {"date": opens, "days": days},
             opens,
         )
     return None
@@ -121,7 +122,7 @@ def wearing_off_hit(diary_cycles: Sequence[CycleResponse]) -> Hit | None:
                     "wearing_off",
                     c.injected_on.isoformat(),
                     N_("Effect faded in week {week} after the injection of {date}"),
-                    {"week": c.wearing_off_week, "date": c.injected_on.isoformat()},
+                    {"week": c.wearing_off_week, "date": c.injected_on},
                     c.injected_on,
                 )
             return None
@@ -158,7 +159,7 @@ def phq9_item9_hit(latest_phq9: tuple[int, date, int | None] | None) -> Hit | No
         "phq9_item9",
         str(aid),
         N_("Item 9 = {value} on {date}: same-day safety assessment"),
-        {"value": item9, "date": on.isoformat()},
+        {"value": item9, "date": on},
         on,
     )
 
@@ -181,7 +182,7 @@ def mood_rising_hit(series: Mapping[str, Sequence[tuple[int, date, float]]]) -> 
                     "scale": "PHQ-9" if instrument == "phq9" else "GAD-7",
                     "before": f"{before:g}",
                     "now": f"{now:g}",
-                    "date": on.isoformat(),
+                    "date": on,
                 },
                 on,
             )
@@ -201,7 +202,7 @@ def silent_hit(last_activity: date | None, account_since: date | None, today: da
         "silent",
         last.isoformat(),
         SILENT,
-        {"days": days, "date": last.isoformat()},
+        {"days": days, "date": last},
         last,
     )
 
@@ -214,7 +215,7 @@ def video_review_hits(analyses: Iterable[tuple[int, date, dict[str, int]]]) -> l
             "video_review",
             str(aid),
             VIDEO_REVIEW,
-            {"date": on.isoformat(), "n": len(items)},
+            {"date": on, "n": len(items)},
             on,
         )
         for aid, on, items in analyses

@@ -15,6 +15,7 @@ from cdcare.education.selfcheck import evaluate, questionnaire
 from cdcare.education.topics import get_topic, list_topics, source_registry
 from cdcare.errors import N_, InputError
 from cdcare.i18n import translate
+from cdcare.l10n import date_text
 
 learn_app = typer.Typer(help="Patient education: list and read topics.", no_args_is_help=True)
 app.add_typer(learn_app, name="learn")
@@ -40,7 +41,7 @@ def list_cmd(lang: LangOpt = None) -> None:
     table.add_column(translate(N_("Title"), code))
     table.add_column(translate(N_("Reviewed"), code))
     for topic in list_topics(code):
-        table.add_row(topic.id, topic.title, topic.reviewed.isoformat())
+        table.add_row(topic.id, topic.title, date_text(topic.reviewed, code))
     Console().print(table)
 
 
@@ -63,7 +64,7 @@ def show_cmd(
         console.print(translate(N_("Some statements rest on an unconfirmed reference [U]."), code))
     console.print(
         translate(N_("Version {version}, reviewed on {date}"), code).format(
-            version=page.version, date=page.reviewed.isoformat()
+            version=page.version, date=date_text(page.reviewed, code)
         )
     )
 

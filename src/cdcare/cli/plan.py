@@ -24,7 +24,8 @@ from cdcare.clinical.planning.document import PlanDocument, RangeDoc
 from cdcare.clinical.posture import parse_pattern
 from cdcare.clock import local_today
 from cdcare.errors import N_, InputError
-from cdcare.i18n import translate
+from cdcare.i18n import translate, translate_context
+from cdcare.l10n import exact_text
 
 plan_app = typer.Typer(
     help=(
@@ -71,12 +72,18 @@ def _print_plan(doc: PlanDocument, lang: str) -> None:
     for it in doc.injections:
         r = it.range or RangeDoc(low=0, high=0, source="—", verified=False)
         typer.echo(
-            f"  {translate(it.side, lang):6} {it.muscle_name:40} {it.dose:>6g}"
-            f"  ({r.low:g}–{r.high:g}, {r.source})"
+            f"  {translate(it.side, lang):6} {it.muscle_name:40} {_dose(it.dose, lang):>6}"
+            f"  ({_dose(r.low, lang)}–{_dose(r.high, lang)}, {r.source})"
         )
     for c in doc.unranged_candidates:
         typer.echo(f"  {translate(c.side, lang):6} {c.muscle_name:40}      —")
-    typer.echo(f"{translate('Total', lang)}: {doc.total:g} {doc.unit}")
+    total = translate_context("dose", "Total", lang)
+    typer.echo(f"{total}: {_dose(doc.total, lang)} {doc.unit}")
+
+
+def _dose(value: float | str, lang: str) -> str:
+    """A dose for people: every decimal it has, the locale's separators (JSON keeps numbers)."""
+    return exact_text(value, lang) if isinstance(value, int | float) else str(value)
 
 
 @plan_app.callback()

@@ -3,14 +3,19 @@
 The sections live in :mod:`cdcare.reports.pdf_scales` (header, rating scales) and
 :mod:`cdcare.reports.pdf_treatment` (video, injections, plan, sources); :mod:`cdcare.reports.pdf`
 puts them together. Signed values: + / − as in the measurement contract (see docs/video.md).
+Dates and numbers are written for the report's language with :mod:`cdcare.l10n` (the same
+functions as the web pages): measured values with at most 2 decimals, doses and dilutions with
+every decimal they have.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
+from zoneinfo import ZoneInfo
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -27,7 +32,8 @@ from cdcare.clinical.scales import Instrument
 from cdcare.clinical.sources import split_tags
 from cdcare.clinical.toxins import get_product
 from cdcare.errors import N_, ConfigError
-from cdcare.i18n import translate
+from cdcare.i18n import translate, translate_context
+from cdcare.l10n import date_text, datetime_text, exact_text, number_text, signed_text
 from cdcare.reports.fonts import NANUM, find_font
 from cdcare.reports.model import InjectionEntry
 
@@ -74,21 +80,21 @@ def register_fonts() -> None:
     pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR)
 
 
-def bracket(interval: tuple[float, float] | None) -> str:
-    """`` [lo, hi]`` (degrees, one decimal) or nothing."""
+def bracket(interval: tuple[float, float] | None, lang: str) -> str:
+    """`` [lo, hi]`` (degrees, one decimal, signed) or nothing."""
     if interval is None:
         return ""
-    return f" [{interval[0]:+.1f}, {interval[1]:+.1f}]"
+    return f" [{signed_text(interval[0], lang)}, {signed_text(interval[1], lang)}]"
 
 
-def fmt(value: float | None, signed: bool = False) -> str:
-    """A number as short text (at most 2 decimals); ``signed`` prefixes + or − (not for 0)."""
+def fmt(value: float | None, lang: str, signed: bool = False) -> str:
+    """A number in ``lang`` (at most 2 decimals); ``signed`` prefixes + to a positive value.
+
+    The minus is CLDR's ASCII '-' in Korean and English (NanumGothic has no U+2212).
+    """
     if value is None:
         return DASH
-    text = f"{round(value, 2):g}"
-    if signed and round(value, 2) > 0:
-        return "+" + text
-    return text  # ASCII '-': NanumGothic has no U+2212 minus sign
+    return signed_text(value, lang, 2) if signed else number_text(value, lang, 2)
 
 
 def short_name(inst: Instrument) -> str:
@@ -128,6 +134,32 @@ class BaseWriter:
         text = translate(message, self.lang)
         return text.format(**params) if params else text
 
+    def p_(self, context: str, message: str) -> str:
+        """``pgettext``: ``message`` in the sense ``context`` ('dose', 'body side')."""
+        return translate_context(context, message, self.lang)
+
+    def bracket(self, interval: tuple[float, float] | None) -> str:
+        """A confidence interval in degrees, `` [lo, hi]``, or nothing."""
+        return bracket(interval, self.lang)
+
+    def num(self, value: float | None, signed: bool = False) -> str:
+        """A measured number in the report's language (at most 2 decimals)."""
+        return fmt(value, self.lang, signed)
+
+    def dose(self, value: float | None) -> str:
+        """A dose or dilution with every decimal it has (never rounded)."""
+        return DASH if value is None else exact_text(value, self.lang)
+
+    def day(self, value: date | None) -> str:
+        """A calendar date: ``2026. 3. 5.`` / ``Mar 5, 2026``."""
+        return DASH if value is None else date_text(value, self.lang)
+
+    def when(self, value: datetime, zone: ZoneInfo) -> str:
+        """An instant in ``zone``, to the minute, with the zone's abbreviation."""
+        # CLDR puts a narrow no-break space before "AM"; NanumGothic has no glyph for it
+        shown = datetime_text(value, self.lang, zone).replace("\u202f", " ")
+        return f"{shown} {value.astimezone(zone).tzname() or ''}".strip()
+
     def para(self, text: str, style: ParagraphStyle | None = None) -> None:
         self.story.append(Paragraph(escape(text), style or self.body))
 
@@ -151,7 +183,7 @@ class BaseWriter:
 
     def _signed(self, value: float | None, words: tuple[str, str]) -> str:
         """A signed number with the word of its direction (``words`` = (+ word, − word))."""
-        text = fmt(value, signed=True)
+        text = self.num(value, signed=True)
         if value is None or round(value, 2) == 0:
             return text
         return f"{text} {self._(words[0] if value > 0 else words[1])}"
@@ -169,7 +201,7 @@ class BaseWriter:
         return code if m is None else (m.ko if self.lang == "ko" else m.en)
 
     def _site(self, muscle: str, side: str, dose: float) -> str:
-        return f"{self._muscle(muscle)} {self._(SIDE.get(side, side))} {fmt(dose)}"
+        return f"{self._muscle(muscle)} {self._(SIDE.get(side, side))} {self.dose(dose)}"
 
     def _product(self, code: str) -> str:
         p = get_product(code)

@@ -10,6 +10,7 @@ from cdcare.clinical.planning import Level
 from cdcare.clinical.sources import bibliography, tag_key
 from cdcare.clinical.toxins import get_product
 from cdcare.errors import N_
+from cdcare.i18n import translate_plural
 from cdcare.reports.model import ReportData, VideoEntry
 from cdcare.reports.pdf_base import (
     DASH,
@@ -22,8 +23,6 @@ from cdcare.reports.pdf_base import (
     SOURCE,
     WIDTH,
     BaseWriter,
-    bracket,
-    fmt,
 )
 
 
@@ -53,21 +52,21 @@ class TreatmentSections(BaseWriter):
                 tremor = self._(N_("none"))
             else:
                 tremor = (
-                    f"{v.tremor_axis or ''} {fmt(v.tremor_frequency_hz)} Hz, "
-                    f"{fmt(v.tremor_amplitude_deg)}°"
+                    f"{v.tremor_axis or ''} {self.num(v.tremor_frequency_hz)} Hz, "
+                    f"{self.num(v.tremor_amplitude_deg)}°"
                 ).strip()
             angles = self._(N_("own neutral") if v.relative else N_("absolute"))
             if v.relative and v.reference_video:
                 angles += f" ({v.reference_video})"
-            when = v.on.isoformat()
+            when = self.day(v.on)
             if v.source in SOURCE:
                 when += f" ({self._(SOURCE[v.source])})"
             body.append(
                 [
                     when,
-                    self._signed(v.rotation_deg, SIDE_WORDS) + bracket(v.rotation_interval),
-                    self._signed(v.tilt_deg, SIDE_WORDS) + bracket(v.tilt_interval),
-                    self._signed(v.flexion_deg, FLEXION_WORDS) + bracket(v.flexion_interval),
+                    self._signed(v.rotation_deg, SIDE_WORDS) + self.bracket(v.rotation_interval),
+                    self._signed(v.tilt_deg, SIDE_WORDS) + self.bracket(v.tilt_interval),
+                    self._signed(v.flexion_deg, FLEXION_WORDS) + self.bracket(v.flexion_interval),
                     self._signed(v.lateral_shift, SIDE_WORDS),
                     self._signed(v.sagittal_shift, SAGITTAL_WORDS),
                     self._signed(v.shoulder_elevation, SIDE_WORDS),
@@ -120,12 +119,13 @@ class TreatmentSections(BaseWriter):
                 N_("{product}; lot {lot}; {dilution} U/mL"),
                 product=self._product(rec.product),
                 lot=rec.lot,
-                dilution=fmt(rec.dilution_u_per_ml),
+                dilution=self.dose(rec.dilution_u_per_ml),
             )
             how = f"{self._(GUIDANCE.get(rec.guidance.value, rec.guidance.value))}; {rec.injector}"
             if e.override_reason:
                 how += "; " + self._(N_("early: {reason}"), reason=e.override_reason)
-            body.append([rec.on.isoformat(), product, fmt(rec.total), sites, how, self._adverse(e)])
+            total = self.dose(rec.total)
+            body.append([self.day(rec.on), product, total, sites, how, self._adverse(e)])
         w = WIDTH
         if body:
             widths = [0.13 * w, 0.2 * w, 0.09 * w, 0.28 * w, 0.16 * w, 0.14 * w]
@@ -151,14 +151,14 @@ class TreatmentSections(BaseWriter):
         head = [
             self._(N_("Date")),
             self._(N_("Product")),
-            self._(N_("Total")),
+            self.p_("dose", "Total"),
             self._(N_("Adverse events")),
         ]
         body = [
             [
-                e.record.on.isoformat(),
+                self.day(e.record.on),
                 self._product(e.record.product),
-                f"{fmt(e.record.total)} {e.unit}",
+                f"{self.dose(e.record.total)} {e.unit}",
                 self._adverse(e),
             ]
             for e in sorted(data.earlier_injections, key=lambda e: e.record.on, reverse=True)
@@ -169,7 +169,12 @@ class TreatmentSections(BaseWriter):
         self.story[start:] = [KeepTogether(block)]  # heading never alone at a page end
         if data.omitted_injections:
             self.para(
-                self._(N_("{n} older sessions are not shown."), n=data.omitted_injections),
+                translate_plural(
+                    "{n} older session is not shown.",
+                    "{n} older sessions are not shown.",
+                    data.omitted_injections,
+                    self.lang,
+                ).format(n=data.omitted_injections),
                 self.small,
             )
 
@@ -183,13 +188,13 @@ class TreatmentSections(BaseWriter):
             self._(
                 N_("Product {product}; total {total} ({unit})"),
                 product=self._product(plan.product),
-                total=fmt(plan.total),
+                total=self.dose(plan.total),
                 unit=unit,
             )
         )
         head = [
             self._(N_("Muscle")),
-            self._(N_("Side")),
+            self.p_("body side", "Side"),
             self._(N_("Dose")),
             self._(N_("Sourced range")),
             self._(N_("Source")),
@@ -206,8 +211,8 @@ class TreatmentSections(BaseWriter):
                 [
                     self._muscle(item.muscle),
                     self._(SIDE.get(item.side.value, item.side.value)),
-                    fmt(item.dose),
-                    f"{fmt(rng.low)}–{fmt(rng.high)}" if rng else DASH,
+                    self.dose(item.dose),
+                    f"{self.dose(rng.low)}–{self.dose(rng.high)}" if rng else DASH,
                     src,
                 ]
             )

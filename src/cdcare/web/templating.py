@@ -8,8 +8,10 @@ arguments (``ngettext`` also gets ``num``) and a literal percent sign as ``%%``.
 ``_()`` is markup (translations are trusted); the variables are escaped.
 
 Filters (display only; form values stay ISO / plain): ``date`` (a calendar date or an
-instant's local date), ``datetime`` (an instant in the centre's zone), ``number`` (at most one
-decimal unless ``digits=``) and ``percent`` (a fraction 0–1), see :mod:`cdcare.l10n`.
+instant's local date), ``datetime`` (an instant in the centre's zone), ``time`` (its clock
+time there), ``number`` (at most one decimal unless ``digits=``), ``signed`` (the same with
+``+`` on a positive value), ``exact`` (every decimal the value has: doses, dilutions) and
+``percent`` (a fraction 0–1), see :mod:`cdcare.l10n`.
 """
 
 from __future__ import annotations
@@ -23,7 +25,15 @@ from fastapi.templating import Jinja2Templates
 
 from cdcare.clock import centre_zone
 from cdcare.i18n import LANGUAGES, translations
-from cdcare.l10n import date_text, datetime_text, number_text, percent_text
+from cdcare.l10n import (
+    date_text,
+    datetime_text,
+    exact_text,
+    number_text,
+    percent_text,
+    signed_text,
+    time_text,
+)
 from cdcare.web import citations
 
 
@@ -38,14 +48,20 @@ def environment(directory: Path, lang: str, zone: str | None) -> jinja2.Environm
     where = centre_zone(zone)
     env.globals["time_zone"] = where.key  # the IANA name the datetime filter shows times in
 
-    def date_filter(value: date | datetime | None) -> str:
+    def date_filter(value: date | datetime | str | None) -> str:
         return date_text(value, lang, where)
 
     def datetime_filter(value: datetime | None) -> str:
         return datetime_text(value, lang, where)
 
+    def time_filter(value: datetime | None) -> str:
+        return time_text(value, lang, where)
+
     env.filters["date"] = date_filter
     env.filters["datetime"] = datetime_filter
+    env.filters["time"] = time_filter
+    env.filters["exact"] = partial(exact_text, lang=lang)
+    env.filters["signed"] = partial(_signed, lang=lang)
     env.filters["number"] = partial(_number, lang=lang)
     env.filters["percent"] = partial(percent_text, lang=lang)
     return env
@@ -53,6 +69,10 @@ def environment(directory: Path, lang: str, zone: str | None) -> jinja2.Environm
 
 def _number(value: float | int | None, digits: int = 1, *, lang: str) -> str:
     return number_text(value, lang, digits)
+
+
+def _signed(value: float | int | None, digits: int = 1, *, lang: str) -> str:
+    return signed_text(value, lang, digits)
 
 
 class LocalizedTemplates:

@@ -18,6 +18,7 @@ from cdcare.cli.patient.common import (
 )
 from cdcare.errors import N_
 from cdcare.i18n import gettext_for, translate
+from cdcare.l10n import date_text, number_text
 
 
 @app.command("followup")
@@ -38,17 +39,26 @@ def _status(value: object, lang: str) -> str:
     return translate(str(value), lang)
 
 
+def _num(row: dict[str, Any], key: str, lang: str, digits: int = 2) -> str:
+    """A cycle's number for people (locale separators), ``-`` when missing."""
+    return "-" if row[key] is None else number_text(row[key], lang, digits)
+
+
 def _print_summary(data: dict[str, Any], lang: str) -> None:
     t = gettext_for(lang)
-    typer.echo(f"{data['record_number']} — {t('Follow-up')} ({data['today']})")
+    today = date_text(data["today"], lang)
+    typer.echo(f"{data['record_number']} — {t('Follow-up')} ({today})")
     for c in data["cycles"]:
-        imp = "-" if c["improvement_pct"] is None else f"{c['improvement_pct']:.0f}%"
+        imp = "-" if c["improvement_pct"] is None else _num(c, "improvement_pct", lang, 0) + "%"
+
+        def num(key: str, c: dict[str, Any] = c) -> str:
+            return _num(c, key, lang)
+
         typer.echo(
-            f"  #{c['cycle']} {c['injected_on']} [{c['measure']}] {t('baseline')} "
-            f"{c['baseline'] if c['baseline'] is not None else '-'} → {t('best')} "
-            f"{c['best'] if c['best'] is not None else '-'} ({imp}), {t('peak week')} "
-            f"{c['peak_week'] if c['peak_week'] is not None else '-'}, {t('wearing-off week')} "
-            f"{c['wearing_off_week'] if c['wearing_off_week'] is not None else '-'}"
+            f"  #{c['cycle']} {date_text(c['injected_on'], lang)} [{c['measure']}] "
+            f"{t('baseline')} {num('baseline')} → {t('best')} {num('best')} ({imp}), "
+            f"{t('peak week')} {num('peak_week')}, "
+            f"{t('wearing-off week')} {num('wearing_off_week')}"
         )
     for f in data["flags"]:
         flag = "" if f["verified"] else f" ({t('unconfirmed reference')})"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
 import typer
@@ -29,6 +30,7 @@ from cdcare.cli.patient.common import (
 )
 from cdcare.clock import local_date
 from cdcare.errors import N_
+from cdcare.l10n import date_text, exact_text
 
 
 @patient_app.command("create")
@@ -131,7 +133,8 @@ def show_cmd(who: Who, centre: Centre_ = DEMO_CENTRE, as_json: Json = False) -> 
     for f in (data["risk_profile"] or {}).get("risk_factors", []):
         typer.echo(f"  + {f['label']} [{f['source']}]")
     for s in data["injections"]:
-        typer.echo(f"  {s['date']} {s['product']} {s['total']:g} {s['unit']}")
+        day = date_text(date.fromisoformat(s["date"]), lang)
+        typer.echo(f"  {day} {s['product']} {exact_text(s['total'], lang)} {s['unit']}")
     say(N_("Diary entries: {n}"), n=data["diary_entries"])
 
 

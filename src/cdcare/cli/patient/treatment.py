@@ -21,6 +21,7 @@ from cdcare.cli.patient.common import (
 )
 from cdcare.clock import local_instant, local_today
 from cdcare.errors import N_
+from cdcare.l10n import date_text, exact_text
 
 
 @patient_app.command("inject")
@@ -56,8 +57,8 @@ def inject_cmd(
         )
         say(
             N_("Injection logged: {date}, {total} {unit}"),
-            date=s.injected_on.isoformat(),
-            total=f"{s.total_units:g}",
+            date=date_text(s.injected_on, current_lang()),
+            total=exact_text(s.total_units, current_lang()),
             unit=s.unit,
         )
         for f in s.findings:
@@ -94,7 +95,7 @@ def diary_cmd(
             side_effects=side_effect or [],
             note=note,
         )
-        say(N_("Diary saved for {date}"), date=e.entry_date.isoformat())
+        say(N_("Diary saved for {date}"), date=date_text(e.entry_date, current_lang()))
 
 
 @patient_app.command("scale")

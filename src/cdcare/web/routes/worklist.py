@@ -3,6 +3,7 @@ mark handled (kept, audited)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -16,6 +17,7 @@ from cdcare.clock import centre_zone
 from cdcare.clock import local_today as centre_today
 from cdcare.errors import N_, InputError
 from cdcare.i18n import translate, translate_plural
+from cdcare.l10n import date_text
 from cdcare.web.deps import DB, CurrentUser, audit, verify_csrf
 from cdcare.web.i18n import request_lang
 from cdcare.web.render import render
@@ -34,13 +36,21 @@ def _weeks(value: str) -> int | None:
 
 
 def explain(hit: wl.Hit, lang: str) -> str:
-    """The row's explanation in ``lang`` (labels among the params translated; a counted
-    explanation through ngettext on its count)."""
-    params = {k: translate(v, lang) if isinstance(v, str) else v for k, v in hit.params.items()}
+    """The row's explanation in ``lang`` (labels among the params translated, dates written
+    for the locale; a counted explanation through ngettext on its count)."""
+    params = {k: _param(v, lang) for k, v in hit.params.items()}
     if isinstance(hit.detail, tuple):
         one, many, count = hit.detail
         return translate_plural(one, many, int(hit.params[count]), lang).format(**params)
     return translate(hit.detail, lang).format(**params)
+
+
+def _param(value: object, lang: str) -> object:
+    if isinstance(value, str):
+        return translate(value, lang)
+    if isinstance(value, date):
+        return date_text(value, lang)
+    return value
 
 
 def _detail(hit: wl.Hit, request: Request) -> str:
