@@ -4,9 +4,10 @@ matplotlib takes 60–450 ms of CPU per figure, which made the patient timeline 
 under load (docs/security.md, "Load"); this writer takes about a millisecond. The PDF keeps the
 matplotlib figure (:func:`cdcare.reports.plots.trend_png`).
 
-Same conventions as :mod:`cdcare.reports.plots`: x is the local calendar date (centre zone, ``cdcare.clock``), y
-the measure's points as stored (higher = worse), each series its own marker and dash pattern
-(WCAG 1.4.1, not colour alone). Text stays text, in the page's font (Korean-capable).
+Same conventions as :mod:`cdcare.reports.plots`: x is the local calendar date (centre zone,
+``cdcare.clock``), y the measure's points as stored (higher = worse), each series its own marker
+and dash pattern (WCAG 1.4.1, not colour alone). Text stays text, in the page's font
+(Korean-capable).
 """
 
 from __future__ import annotations
