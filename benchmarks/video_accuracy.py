@@ -416,9 +416,10 @@ def filter_report() -> None:
 
 SHIFTS = (-1.5, -1.0, -0.5, 0.5, 1.0, 1.5)
 """Lateral and sagittal shifts (inter-ocular distances, the unit of synth, measure and data)."""
-ELEVATIONS = (0.0, -0.2, -0.1, -0.05, 0.05, 0.1, 0.2)
-"""Shoulder elevations (fraction of shoulder width; the synthetic torso is turned in the image
-plane about the sternum, so 0 is a truly level torso)."""
+ELEVATIONS = (0.0, -0.22, -0.12, -0.05, 0.05, 0.12, 0.22)
+"""Shoulder elevations (fraction of shoulder width, the unit of synth, measure and thresholds;
++ = patient's left higher), one inside each TWSTRS band (0.03, 0.08, 0.17), rendered on the
+symmetric torso (``torso="symmetric"``: one shoulder really lifted, 0 = a truly level torso)."""
 
 
 def shift_grid(names: list[str]) -> list[dict[str, Any]]:
@@ -430,8 +431,8 @@ def shift_grid(names: list[str]) -> list[dict[str, Any]]:
         cases.append({"kind": "shift0", **base})
         for key in ("lateral_shift", "sagittal_shift"):
             cases += [{"kind": key, key: v, **base} for v in SHIFTS]
-        cases += [{"kind": "shoulder_elevation", "shoulder_elevation": v, **base}
-                  for v in ELEVATIONS]  # fmt: skip
+        cases += [{"kind": "shoulder_elevation", "shoulder_elevation": v, "torso": "symmetric",
+                   **base} for v in ELEVATIONS]  # fmt: skip
     return cases
 
 
@@ -439,6 +440,9 @@ def _slope(pairs: list[tuple[float, float]]) -> float:
     """Least-squares slope of measured on true through the origin."""
     den = sum(t * t for t, _ in pairs)
     return sum(t * m for t, m in pairs) / den if den else float("nan")
+
+
+_SHOULDER = "shoulder_elevation"
 
 
 def shift_report(results: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -450,9 +454,17 @@ def shift_report(results: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     item = {b.measure: b for b in BANDS}
     neutral: dict[str, dict[str, Any]] = {}
     for r in results:
-        if r["case"]["kind"] == "shift0":
+        c = r["case"]
+        if c["kind"] == "shift0":
             out = _evaluate(r, _shipped())
-            neutral[r["case"]["identity"]] = out["posture"] if out else {}
+            neutral.setdefault(c["identity"], {}).update(
+                {k: v for k, v in (out["posture"] if out else {}).items() if k != _SHOULDER}
+            )
+        elif c["kind"] == _SHOULDER and c[_SHOULDER] == 0.0:  # the level symmetric torso
+            out = _evaluate(r, _shipped())
+            neutral.setdefault(c["identity"], {})[_SHOULDER] = (
+                out["posture"].get(_SHOULDER) if out else None
+            )
     pooled: dict[str, dict[str, Any]] = {}
     print("\nShifts and shoulders (1 s clips, 640×480; relative = minus the identity's neutral)")
     for key, needs_ref in (("lateral_shift", False), ("sagittal_shift", True),

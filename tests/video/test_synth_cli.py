@@ -79,3 +79,15 @@ def test_synth_identity_option(tmp_path: Path, capsys: pytest.CaptureFixture[str
     capsys.readouterr()
     assert run(["synth", str(tmp_path / "x.mp4"), "--identity", "nobody", *SMALL]) == 2
     assert "nobody" in capsys.readouterr().err
+
+
+def test_synth_torso_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "sym.mp4"
+    args = ["--torso", "symmetric", "--shoulder-elevation", "-0.1"]
+    assert run(["synth", str(out), *args, *SMALL]) == 0
+    torso = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))["torso"]
+    assert torso["kind"] == "symmetric" and torso["raised_side"] == "right"
+    assert torso["raise_mm"] == pytest.approx(0.1 * 360 / (1 - 0.01) ** 0.5)
+    capsys.readouterr()
+    assert run(["--lang", "ko", "synth", str(tmp_path / "x.mp4"), "--torso", "robot", *SMALL]) == 2
+    assert "torso는 photo 또는 symmetric" in capsys.readouterr().err

@@ -42,6 +42,13 @@ def synth(
     identity: Annotated[
         str, typer.Option(help="Synthetic person: astronaut, ana, bora, chidi, dara, eun, farid.")
     ] = "ana",
+    torso: Annotated[
+        str,
+        typer.Option(
+            help="photo (default: the photo's suit, cut at the left shoulder) or symmetric "
+            "(a shirted torso, both shoulders in frame, one shoulder really raised)."
+        ),
+    ] = "photo",
 ) -> None:
     """Render a synthetic head-and-shoulders video with known pose; truth in OUT.json."""
     from cdcare.video.synth import SynthSpec, write_clip
@@ -68,6 +75,7 @@ def synth(
         lighting=lighting,
         seed=seed,
         identity=identity,
+        torso=torso,  # type: ignore[arg-type]  # validated by SynthSpec
     )
     truth = write_clip(out, spec)
     print_json(

@@ -22,7 +22,10 @@ for mirrored clips:
 * ``lateral_shift`` + = head moved toward the patient's left, ``sagittal_shift`` + = forward,
   both as a fraction of the inter-ocular (iris-centre) distance (63 mm in the model);
 * ``shoulder_elevation`` + = patient's left shoulder higher, as a fraction of shoulder width
-  (the torso is turned in the image plane by asin(elevation));
+  ((right shoulder y − left shoulder y) / shoulder distance, the unit of the measurement and
+  the thresholds); the default ``photo`` torso is turned in the image plane by
+  asin(elevation); the ``symmetric`` torso lifts one shoulder (:mod:`cdcare.video.synth_torso`)
+  and the sidecar's ``torso`` entry gives its true shoulder joint centres (mm and pixels);
 * tremor (``tremor_shape`` "sine"): ``tremor_deg · sin(2π · tremor_hz · t)`` added to the
   ``tremor_axis`` angle; "jerky": the phase wanders (±10 % of the frequency, a seeded random
   walk) and the wave has 2nd and 3rd harmonics (0.5, 0.33) scaled back to peak ``tremor_deg``,
@@ -62,6 +65,7 @@ from cdcare.video.angles import ANGLE_CONVENTION
 
 TremorAxis = Literal["yaw", "roll", "pitch"]
 TremorShape = Literal["sine", "jerky", "modulated", "harmonic"]
+TorsoKind = Literal["photo", "symmetric"]
 LIMITS: Final[dict[str, tuple[float, float]]] = {
     "yaw_deg": (-85.0, 85.0),
     "roll_deg": (-60.0, 60.0),
@@ -90,7 +94,10 @@ class SynthSpec:
     timestamps; ``width``/``height`` in pixels (even); ``seed`` drives the noise;
     ``identity`` names the person (:mod:`cdcare.video.synth_identity`; default ``ana``, a
     procedural head: the astronaut's face depth is MediaPipe's own, so the calibration, fitted
-    on geometry MediaPipe did not make, reads it low).
+    on geometry MediaPipe did not make, reads it low); ``torso`` ``photo`` (default: the
+    astronaut photo's suit, turned in the image plane for shoulder elevation) or ``symmetric``
+    (:mod:`cdcare.video.synth_torso`: a parametric shirted torso, both shoulders in the frame,
+    one shoulder really raised).
     """
 
     yaw_deg: float = 0.0
@@ -112,6 +119,7 @@ class SynthSpec:
     lighting: float = 0.0
     seed: int = 0
     identity: str = "ana"
+    torso: TorsoKind = "photo"
 
     def __post_init__(self) -> None:
         from cdcare.video.synth_identity import identity
@@ -132,6 +140,9 @@ class SynthSpec:
                 N_("tremor_shape must be sine, jerky, modulated or harmonic (got {value})"),
                 value=self.tremor_shape,
             )
+        if self.torso not in get_args(TorsoKind):
+            raise InputError(N_("torso must be photo or symmetric (got {value})"),
+                             value=self.torso)  # fmt: skip
         if self.tremor_axis not in get_args(TremorAxis):
             raise InputError(N_("tremor_axis must be yaw, roll or pitch (got {value})"),
                              value=self.tremor_axis)  # fmt: skip
@@ -212,6 +223,7 @@ class GroundTruth:
             "tremor_deg is zero-to-peak",
             "spec": asdict(s),
             "camera": _camera_json(s),
+            "torso": _torso_json(s),
             "video": {
                 "fps": s.fps,
                 "frames": s.n_frames,
@@ -248,6 +260,13 @@ def _camera_json(spec: SynthSpec) -> dict[str, float]:
         "principal_y_px": cam.centre_y * (cam.height - 1),
         "distance_mm": cam.distance_mm,
     }
+
+
+def _torso_json(spec: SynthSpec) -> dict[str, Any]:
+    """Which torso, and its true shoulders (:func:`cdcare.video.synth_torso.torso_truth`)."""
+    from cdcare.video.synth_torso import torso_truth
+
+    return torso_truth(spec)
 
 
 def load_truth(path: Path) -> GroundTruth:

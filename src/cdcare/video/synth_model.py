@@ -112,6 +112,7 @@ class SceneModel:
     neck: NDArray[np.bool_]
     atlas: NDArray[np.uint8]
     iod_mm: float
+    torso_shaded: bool = False  # True: shade the torso (Lambert) instead of the photo's light
 
 
 def _textures(

@@ -35,7 +35,12 @@ class Renderer:
 
     def __init__(self, spec: SynthSpec) -> None:
         self.spec = spec
-        self.model: SceneModel = scene_model(spec.identity)
+        if spec.torso == "symmetric":
+            from cdcare.video.synth_torso import symmetric_scene
+
+            self.model: SceneModel = symmetric_scene(spec.identity, spec.shoulder_elevation)
+        else:
+            self.model = scene_model(spec.identity)
         self.camera = Camera.for_frame(spec.width, spec.height, identity(spec.identity).focal)
         self.rng = np.random.default_rng(spec.seed)
         self._bank: list[NDArray[np.float32]] = []
@@ -50,9 +55,10 @@ class Renderer:
         self.torso_pts = self._torso_points()
         xy, depth = self.camera.project(self.torso_pts)
         t_tris = m.tris[m.torso]
-        torso = rasterise(
-            xy, depth, t_tris, m.uv[m.torso], np.ones(t_tris.shape), m.atlas, self._size
-        )
+        t_shade = np.ones(t_tris.shape)
+        if m.torso_shaded:
+            t_shade = _diffuse(vertex_normals(self.torso_pts, t_tris) @ LIGHT)[t_tris]
+        torso = rasterise(xy, depth, t_tris, m.uv[m.torso], t_shade, m.atlas, self._size)
         self.torso_mask = np.zeros((spec.height, spec.width), bool)
         h, w = torso.mask.shape
         self.torso_mask[torso.y0 : torso.y0 + h, torso.x0 : torso.x0 + w] = torso.mask
@@ -81,7 +87,10 @@ class Renderer:
         return np.asarray(np.array([196, 198, 205], np.float32) + blot + ramp, np.float32)
 
     def _torso_points(self) -> F64:
-        """Model vertices moved with the torso (shoulder elevation turns it about the sternum)."""
+        """Model vertices moved with the torso (shoulder elevation turns the photo torso about
+        the sternum; the symmetric torso is built with its shoulder raised)."""
+        if self.model.torso_shaded:
+            return np.asarray(self.model.verts, dtype=np.float64)
         phi = math.degrees(math.asin(self.spec.shoulder_elevation))
         rz = rotation(0.0, 0.0, -phi)  # +phi lifts the +X (patient's left) shoulder
         st = np.asarray(STERNUM_MM)
