@@ -256,7 +256,8 @@ def _client_loop(
                     ok, body, kind = False, str(exc), f"{method}: {type(exc).__name__}"
                 tally.add((time.perf_counter() - t0) * 1000, ok, body, kind)
                 if think > 0:
-                    time.sleep(min(pause.expovariate(1 / think), 10 * think))
+                    left = holder["stop"] - time.monotonic()  # never sleep past the end
+                    time.sleep(max(0.0, min(pause.expovariate(1 / think), 10 * think, left)))
 
 
 def run(base: str, clients: int, seconds: float, think: float = 0.0) -> dict[str, float]:
