@@ -30,18 +30,10 @@ from cdcare.clock import local_date
 from cdcare.errors import N_, InputError, NotFound
 from cdcare.store.video_models import JobStatus, VideoAnalysis
 from cdcare.video.contract import VideoResult
+from cdcare.video.summary import POSTURE_KEYS  # the posture measures of a neutral posture
 
 Kind = Literal["none", "segment", "analysis"]
 KINDS: tuple[Kind, ...] = ("none", "segment", "analysis")
-#: Posture keys of a neutral posture (contract units: degrees, inter-ocular distances, widths).
-POSTURE_KEYS = (
-    "rotation_deg",
-    "tilt_deg",
-    "flexion_deg",
-    "lateral_shift",
-    "sagittal_shift",
-    "shoulder_elevation",
-)
 
 MSG_KIND = N_("Choose the baseline: none, a neutral segment of this clip, or a neutral reference")
 MSG_NUMBER = N_("The neutral segment's start and end must be numbers of seconds (got {value})")
