@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from urllib.parse import quote
 
+import anyio
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import SQLAlchemyError
@@ -96,7 +97,8 @@ def install_error_handlers(app: FastAPI) -> None:
         if isinstance(exc, Unauthenticated) and not _wants_json(request):
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
-        log_denial(request, exc)
+        # a database write that may wait for the access-log writer lock: never on the event loop
+        await anyio.to_thread.run_sync(log_denial, request, exc)
         if _wants_json(request):
             body: dict[str, object] = {"error": type(exc).__name__, "message": exc.text(lang)}
             item = getattr(exc, "item", None)
