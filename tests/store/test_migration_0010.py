@@ -9,26 +9,16 @@ from sqlalchemy import text
 from cdcare.store.db import make_engine
 from cdcare.store.migrate import upgrade
 
+from ..raw_rows import insert_centre, insert_patient
+
 
 def test_existing_appointments_get_centre_and_slot(db_url: str) -> None:
     engine = make_engine(db_url)
     upgrade(engine, "0006")
     when = datetime(2026, 12, 1, 1, 7, tzinfo=UTC)
     with engine.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO centre (id, code, name, keep_raw_video, created_at) "
-                "VALUES (1, 'C', 'C', false, :t)"
-            ),
-            {"t": when},
-        )
-        conn.execute(
-            text(
-                "INSERT INTO patient (id, centre_id, record_number, birth_year, sex, "
-                "notes, created_at, updated_at) VALUES (1, 1, 'R', 1970, 'F', '', :t, :t)"
-            ),
-            {"t": when},
-        )
+        insert_centre(conn, when)
+        insert_patient(conn, when)
         for aid in (1, 2):  # two bookings of the same slot made before the constraint existed
             conn.execute(
                 text(

@@ -10,6 +10,8 @@ from sqlalchemy import inspect, text
 from cdcare.store.db import make_engine
 from cdcare.store.migrate import downgrade, upgrade
 
+from ..raw_rows import insert_centre, insert_patient
+
 NEW = {
     "reference_kind",
     "neutral_start_s",
@@ -24,20 +26,8 @@ def test_existing_analysis_gets_no_baseline_and_downgrade_removes_it(db_url: str
     upgrade(engine, "0011")
     when = datetime(2026, 12, 1, 1, 7, tzinfo=UTC)
     with engine.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO centre (id, code, name, keep_raw_video, created_at) "
-                "VALUES (1, 'C', 'C', false, :t)"
-            ),
-            {"t": when},
-        )
-        conn.execute(
-            text(
-                "INSERT INTO patient (id, centre_id, record_number, birth_year, sex, "
-                "notes, created_at, updated_at) VALUES (1, 1, 'R', 1970, 'F', '', :t, :t)"
-            ),
-            {"t": when},
-        )
+        insert_centre(conn, when)
+        insert_patient(conn, when)
         conn.execute(
             text(
                 "INSERT INTO video_analysis (id, patient_id, source, filename, mirrored, status, "

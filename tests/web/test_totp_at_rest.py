@@ -20,6 +20,7 @@ from cdcare.store.db import make_engine, session_scope
 from cdcare.store.migrate import downgrade, upgrade
 from cdcare.web.app import create_app
 
+from ..raw_rows import insert_centre
 from .conftest import World, csrf_of, login
 from .test_totp import _password_step, _previous_code, _secret
 
@@ -100,13 +101,7 @@ def test_migration_0011_encrypts_existing_secrets_and_downgrade_decrypts(db_url:
     when = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
     secret = pyotp.random_base32(32)
     with engine.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO centre (id, code, name, keep_raw_video, created_at) "
-                "VALUES (1, 'C', 'C', false, :t)"
-            ),
-            {"t": when},
-        )
+        insert_centre(conn, when)
         conn.execute(
             text(
                 "INSERT INTO user_account (id, centre_id, username, display_name, role, "
